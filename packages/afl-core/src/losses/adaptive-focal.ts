@@ -3,11 +3,12 @@ import { aflError, assertOneOf, assertSegmentationRank, shapeOf } from '../error
 import { checkReduction, Reduction } from '../reduction';
 import {
   AdaptiveParameters,
-  adaptiveParameters,
+  disposeAdaptiveParameters,
   foregroundOf,
   MaskGradient,
+  maskParameters,
+  toAdaptiveParameters,
 } from './adaptive-parameters';
-import { spatialMeanTable } from './focal';
 import { sigmoidFocalTerms, toLogits } from './sigmoid-terms';
 
 /** How A-FL weights voxels; see {@link adaptiveFocalLoss}. */
@@ -47,7 +48,7 @@ export interface AdaptiveFocalLossOptions {
   reduction?: Reduction;
   /** `yPred` holds logits (default) or probabilities. */
   fromLogits?: boolean;
-  /** Check that `yTrue` holds only 0 and 1 (one read back from the device per call). Default true. */
+  /** Check that `yTrue` holds only 0 and 1 (done in the same pass over the mask as the parameters). Default true. */
   checkBinary?: boolean;
 }
 
@@ -74,15 +75,20 @@ export function effectiveParameters(params: AdaptiveParameters, options: Adaptiv
   return { alpha, gamma, adaptiveAlpha: useAlphaVa };
 }
 
+/** Per-sample values shaped to broadcast over `[B, ...]`; a batch of one becomes a scalar (TF.js's fast path). */
 function perSample(values: tf.Tensor1D, rank: number): tf.Tensor {
+  if (values.shape[0] === 1) return tf.reshape(values, []);
   return tf.reshape(values, [values.shape[0], ...Array(rank - 1).fill(1)]);
 }
 
+function nonBinaryError(fn: string, name: string, t: tf.Tensor): Error {
+  return aflError(fn, `${name} must be a binary mask holding only 0 and 1, got other values in a tensor of shape ${shapeOf(t)} (binarise label maps first, e.g. ISUP grades >= 1).`);
+}
+
+/** Throws when `t` holds a value other than 0 and 1 (one read back from the device). */
 export function assertBinary(fn: string, name: string, t: tf.Tensor): void {
   const bad = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(t, 0), tf.notEqual(t, 1))).dataSync()[0]);
-  if (bad) {
-    throw aflError(fn, `${name} must be a binary mask holding only 0 and 1, got other values in a tensor of shape ${shapeOf(t)} (binarise label maps first, e.g. ISUP grades >= 1).`);
-  }
+  if (bad) throw nonBinaryError(fn, name, t);
 }
 
 function validate(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, mode: AdaptiveAlphaMode): void {
@@ -135,13 +141,19 @@ export function adaptiveFocalLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: A
   assertOneOf(fn, 'alpha', mode, ADAPTIVE_ALPHA_MODES);
   checkReduction(fn, reduction);
   validate(fn, yTrue, yPred, mode);
-  if (checkBinary) assertBinary(fn, 'yTrue', yTrue);
   if (options.parameters && options.parameters.alphaVa.shape[0] !== yTrue.shape[0]) {
     throw aflError(fn, `parameters hold ${options.parameters.alphaVa.shape[0]} samples but yTrue has batch ${yTrue.shape[0]}.`);
   }
-  return tf.tidy(() => {
-    const params = options.parameters ?? adaptiveParameters(yTrue, { gradient: options.gradient });
-    const { alpha, gamma } = effectiveParameters(params, options);
+  let params = options.parameters;
+  if (params === undefined || checkBinary) {
+    const samples = maskParameters(fn, yTrue, options.gradient ?? 'central');
+    if (checkBinary && samples.some((s) => s.nonBinary)) throw nonBinaryError(fn, 'yTrue', yTrue);
+    params = params ?? toAdaptiveParameters(samples);
+  }
+  const owned = params === options.parameters ? null : params;
+  const loss = tf.tidy(() => {
+    const p = params as AdaptiveParameters;
+    const { alpha, gamma } = effectiveParameters(p, options);
     const rank = yPred.rank;
     const gammaB = perSample(gamma, rank);
     const alphaB = perSample(alpha, rank);
@@ -150,8 +162,8 @@ export function adaptiveFocalLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: A
     if (mode === 'authors-code') {
       const fg = tf.expandDims(foregroundOf(fn, yTrue), -1);
       const target = tf.concat([tf.sub(1, fg), fg], -1);
-      const fgWeight: tf.Tensor1D = options.useAlphaVa === false ? tf.sub(1, alpha) : params.gammaVa;
-      const channelWeights = tf.concat([alphaB, perSample(fgWeight, rank)], -1);
+      const fgWeight: tf.Tensor1D = options.useAlphaVa === false ? tf.sub(1, alpha) : p.gammaVa;
+      const channelWeights = tf.concat([tf.reshape(alpha, [-1, ...Array(rank - 1).fill(1)]), tf.reshape(fgWeight, [-1, ...Array(rank - 1).fill(1)])], -1);
       lossMap = tf.mul(sigmoidFocalTerms(target, logits, gammaB, null), channelWeights);
     } else {
       const target = tf.cast(yTrue, 'float32');
@@ -161,8 +173,10 @@ export function adaptiveFocalLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: A
       else weights = [alphaB, tf.sub(1, alphaB)];
       lossMap = sigmoidFocalTerms(target, logits, gammaB, weights);
     }
-    const perSampleLoss = tf.mean(spatialMeanTable(lossMap), 1);
+    const perSampleLoss = tf.mean(tf.reshape(lossMap, [lossMap.shape[0], -1]), 1);
     if (reduction === 'none') return perSampleLoss;
     return reduction === 'mean' ? tf.mean(perSampleLoss) : tf.sum(perSampleLoss);
   });
+  if (owned) disposeAdaptiveParameters(owned);
+  return loss;
 }

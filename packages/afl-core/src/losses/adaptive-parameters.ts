@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { aflError, assertOneOf, assertSegmentationRank, shapeOf } from '../errors';
-import { spatialAxes } from '../reduction';
 
 /** Finite-difference scheme for the mask gradient of eq. 3. */
 export type MaskGradient = 'central' | 'forward';
@@ -46,23 +45,103 @@ export function assertMaskChannels(fn: string, mask: tf.Tensor): void {
   }
 }
 
-function sliceAxis(x: tf.Tensor, axis: number, start: number, size: number): tf.Tensor {
-  const begin = x.shape.map((_, i) => (i === axis ? start : 0));
-  const sizes = x.shape.map((d, i) => (i === axis ? size : d));
-  return tf.slice(x, begin, sizes);
+/** Plain-number parameters of one sample, and whether its mask held values other than 0 and 1. */
+export interface SampleParameters {
+  alphaVa: number;
+  gammaVa: number;
+  gammaMSa: number;
+  gammaAdaptive: number;
+  nonBinary: boolean;
 }
 
-/** Finite difference of `m` along `axis`, same shape as `m`. */
-export function maskGradientAlong(m: tf.Tensor, axis: number, scheme: MaskGradient): tf.Tensor {
-  const n = m.shape[axis];
-  if (n < 2) return tf.zerosLike(m);
-  const diff = tf.sub(sliceAxis(m, axis, 1, n - 1), sliceAxis(m, axis, 0, n - 1));
-  if (scheme === 'forward') {
-    return tf.concat([diff, tf.zerosLike(sliceAxis(m, axis, 0, 1))], axis);
+/**
+ * Eqs. 1–6 for one sample in a single pass over its voxels (float64 sums). `mask` is a C-order array of `shape`
+ * (spatial axes only), read with a channel `stride` and `offset` (a one-hot mask's foreground channel: 2, 1).
+ */
+export function sampleParameters(
+  mask: ArrayLike<number>,
+  shape: readonly number[],
+  scheme: MaskGradient = 'central',
+  stride = 1,
+  offset = 0,
+): SampleParameters {
+  const rank = shape.length;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const strides = new Array<number>(rank);
+  for (let a = rank - 1, st = 1; a >= 0; a--) {
+    strides[a] = st;
+    st *= shape[a];
   }
-  if (n === 2) return tf.concat([diff, diff], axis);
-  const inner = tf.div(tf.sub(sliceAxis(m, axis, 2, n - 2), sliceAxis(m, axis, 0, n - 2)), 2);
-  return tf.concat([sliceAxis(diff, axis, 0, 1), inner, sliceAxis(diff, axis, n - 2, 1)], axis);
+  const fg = new Uint8Array(n);
+  let count = 0;
+  let nonBinary = false;
+  for (let i = 0; i < n; i++) {
+    const v = mask[i * stride + offset];
+    if (v !== 0) {
+      fg[i] = 1;
+      count++;
+      if (v !== 1) nonBinary = true;
+    }
+  }
+  // The gradient is zero except on foreground voxels and their face neighbours: visit only those.
+  const visit = new Uint8Array(n);
+  const idx = new Array<number>(rank);
+  const coordinates = (i: number) => {
+    for (let a = 0; a < rank; a++) idx[a] = Math.floor(i / strides[a]) % shape[a];
+  };
+  for (let i = 0; i < n; i++) {
+    if (!fg[i]) continue;
+    visit[i] = 1;
+    coordinates(i);
+    for (let a = 0; a < rank; a++) {
+      if (idx[a] > 0) visit[i - strides[a]] = 1;
+      if (idx[a] < shape[a] - 1) visit[i + strides[a]] = 1;
+    }
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (!visit[i]) continue;
+    coordinates(i);
+    let sq = 0;
+    for (let a = 0; a < rank; a++) {
+      const len = shape[a];
+      if (len < 2) continue;
+      const c = idx[a];
+      const st = strides[a];
+      let g: number;
+      if (scheme === 'forward') g = c < len - 1 ? fg[i + st] - fg[i] : 0;
+      else if (c === 0) g = fg[i + st] - fg[i];
+      else if (c === len - 1) g = fg[i] - fg[i - st];
+      else g = (fg[i + st] - fg[i - st]) / 2;
+      sq += g * g;
+    }
+    if (sq > 0) total += Math.sqrt(sq);
+  }
+  const gammaVa = count / n;
+  const gammaMSa = total / n;
+  return { alphaVa: (n - count) / n, gammaVa, gammaMSa, gammaAdaptive: gammaVa + gammaMSa, nonBinary };
+}
+
+/** Per-sample parameters of a channels-last mask, computed on the host from one read of the mask. */
+export function maskParameters(fn: string, mask: tf.Tensor, gradient: MaskGradient = 'central'): SampleParameters[] {
+  assertOneOf(fn, 'gradient', gradient, MASK_GRADIENTS);
+  assertMaskChannels(fn, mask);
+  const channels = mask.shape[mask.rank - 1];
+  const spatial = mask.shape.slice(1, -1);
+  const perSample = spatial.reduce((a, b) => a * b, 1) * channels;
+  const data = mask.dataSync();
+  const out: SampleParameters[] = [];
+  for (let b = 0; b < mask.shape[0]; b++) {
+    const view = data.subarray(b * perSample, (b + 1) * perSample);
+    out.push(sampleParameters(view, spatial, gradient, channels, channels - 1));
+  }
+  return out;
+}
+
+/** Packs per-sample parameters into the four `[B]` tensors of {@link AdaptiveParameters}. */
+export function toAdaptiveParameters(samples: readonly SampleParameters[]): AdaptiveParameters {
+  const column = (k: keyof Omit<SampleParameters, 'nonBinary'>) => tf.tensor1d(samples.map((s) => s[k]), 'float32');
+  return { alphaVa: column('alphaVa'), gammaVa: column('gammaVa'), gammaMSa: column('gammaMSa'), gammaAdaptive: column('gammaAdaptive') };
 }
 
 /**
@@ -73,7 +152,8 @@ export function maskGradientAlong(m: tf.Tensor, axis: number, scheme: MaskGradie
  * - `gammaMSa = (1/N) Σ_i ||∇m_i||`, the gradient taken along every spatial axis with unit spacing;
  * - `gammaAdaptive = gammaVa + gammaMSa`.
  *
- * The results are constants for autodiff: no gradient flows back into `mask`.
+ * Computed on the host in one pass over the mask (one read of `mask` per call); the results are new tensors, so they
+ * are constants for autodiff: no gradient flows back into `mask`.
  *
  * @param mask channels-last `[B, H, W, C]` or `[B, D, H, W, C]`, C = 1 (or 2, one-hot background/foreground).
  * @see https://arxiv.org/abs/2407.09828
@@ -83,27 +163,7 @@ export function maskGradientAlong(m: tf.Tensor, axis: number, scheme: MaskGradie
  */
 export function adaptiveParameters(mask: tf.Tensor, options: AdaptiveParametersOptions = {}): AdaptiveParameters {
   const fn = 'adaptiveParameters';
-  const gradient = options.gradient ?? 'central';
-  assertOneOf(fn, 'gradient', gradient, MASK_GRADIENTS);
-  assertMaskChannels(fn, mask);
-  // One op with a zero gradient: the parameters are constants for autodiff, and nothing upstream is visited.
-  const compute = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const input = args[0] as tf.Tensor;
-    const value = tf.tidy(() => {
-      const fg = foregroundOf(fn, input);
-      const axes = spatialAxes(fg.rank + 1);
-      const n = axes.reduce((acc, a) => acc * fg.shape[a], 1);
-      const fgCount = tf.sum(fg, axes);
-      let squared: tf.Tensor = tf.zerosLike(fg);
-      for (const axis of axes) squared = tf.add(squared, tf.square(maskGradientAlong(fg, axis, gradient)));
-      const smoothness = tf.mean(tf.sqrt(squared), axes);
-      const fgShare = tf.div(fgCount, n);
-      return tf.stack([tf.div(tf.sub(n, fgCount), n), fgShare, smoothness, tf.add(fgShare, smoothness)]);
-    });
-    return { value, gradFunc: () => tf.zerosLike(input) };
-  });
-  const [alphaVa, gammaVa, gammaMSa, gammaAdaptive] = tf.tidy(() => tf.unstack(compute(mask)) as tf.Tensor1D[]);
-  return { alphaVa, gammaVa, gammaMSa, gammaAdaptive };
+  return toAdaptiveParameters(maskParameters(fn, mask, options.gradient ?? 'central'));
 }
 
 /** Disposes the four tensors of an {@link AdaptiveParameters}. */

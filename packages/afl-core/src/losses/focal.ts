@@ -19,6 +19,8 @@ export interface FocalLossOptions {
 
 /** Per-sample, per-channel spatial means `[B, C]` of an elementwise loss map `[B, ...spatial, C]`. */
 export function spatialMeanTable(lossMap: tf.Tensor): tf.Tensor {
+  const [batch, channels] = [lossMap.shape[0], lossMap.shape[lossMap.rank - 1]];
+  if (channels === 1) return tf.mean(tf.reshape(lossMap, [batch, -1]), 1, true);
   return tf.mean(lossMap, spatialAxes(lossMap.rank));
 }
 
