@@ -1,1 +1,11 @@
-export {};
+export type { Volume, VolumeData, VolumeDtype } from './volume';
+export { dhwShape } from './volume';
+export { readVolume, readVolumeSync, formatFromName, formatFromMagic } from './io/read-volume';
+export type { VolumeFormat } from './io/read-volume';
+export { writeNifti, writeNiftiSync } from './io/write-nifti';
+export type { WriteNiftiOptions } from './io/write-nifti';
+export { niftiAffine } from './io/nifti-affine';
+export type { NiftiGeometry } from './io/nifti-affine';
+export { qformFromAffine } from './io/qform-from-affine';
+export type { Qform } from './io/qform-from-affine';
+export { lpsToRas } from './io/read-metaimage';
