@@ -1,0 +1,11 @@
+export * from './results/result-schema';
+export { SgdOptimizer } from './train/sgd';
+export type { SgdOptions, SgdState } from './train/sgd';
+export { trainModel, TrainingDivergedError, validationDice, tumourProbabilities } from './train/train-model';
+export type { TrainModelOptions, TrainModelResult, EpochSummary } from './train/train-model';
+export type { TrainBatch, BatchOptions, BatchSource, SplitDataset } from './train/dataset-types';
+export { createProgressReporter, formatProgress } from './train/progress';
+export type { ProgressEvent } from './train/progress';
+export { seedModelWeights, readModelWeights, writeModelWeights } from './train/model-weights';
+export { writeFileAtomic } from './train/atomic-write';
+export { deriveSeed, seededRandom, seededPermutation } from './train/seeded-random';

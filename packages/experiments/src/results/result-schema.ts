@@ -1,0 +1,98 @@
+/**
+ * The result file of one experiment cell: `<out>/cells/<cellId>.json`, written atomically (temp file + rename).
+ * Aggregation (`afl report`) reads only these files.
+ */
+
+/** Which dataset a cell trains on. `phantom-*` are the built-in procedural datasets of `@afl/datasets`. */
+export type DatasetName = 'picai' | 'brats' | 'phantom-picai' | 'phantom-brats';
+
+/** Names accepted by `@afl/models`' `createModel`. */
+export type ModelName = 'unet' | 'attention-unet' | 'regunet' | 'r2unet' | 'resnet50-unet';
+
+/** Names accepted by `@afl/core`'s `createLoss`. */
+export type LossName = 'afl' | 'focal' | 'ce' | 'dice' | 'iou' | 'tversky' | 'dice-ce' | 'dice-focal';
+
+export type ProtocolName = 'paper' | 'authors-code';
+export type ProfileName = 'smoke' | 'quick' | 'paper';
+
+/** A-FL's ablation switches (Table 5). Absent for losses other than `afl`. */
+export interface AblationFlags {
+  useAlphaVa: boolean;
+  useGammaVa: boolean;
+  useGammaMSa: boolean;
+}
+
+/** Everything that identifies a cell; `cellId` is derived from it. */
+export interface CellConfig {
+  profile: ProfileName;
+  dataset: DatasetName;
+  model: ModelName;
+  spatialDims: 2 | 3;
+  loss: LossName;
+  ablation?: AblationFlags;
+  protocol: ProtocolName;
+  seed: number;
+  /** The paper's tables (1–5) and figure (`'figure3'`) this cell feeds. */
+  tables: Array<1 | 2 | 3 | 4 | 5 | 'figure3'>;
+  /** Training hyper-parameters after the protocol's defaults and the profile's overrides. */
+  training: {
+    epochs: number;
+    learningRate: number;
+    momentum: number;
+    nesterov: boolean;
+    weightDecay: number;
+    batchSize: number;
+    /** Spatial input size of the network, `[D, H, W]` (3-D) or `[H, W]` (2-D). */
+    inputShape: number[];
+    outChannels: 1 | 2;
+    augment: boolean;
+  };
+}
+
+/** Metrics of one evaluated case. Hard metrics: tumour channel, prediction `p > 0.5`. */
+export interface CaseResult {
+  caseId: string;
+  /** `val`: the set the best epoch was chosen on (the paper's protocol); `test`: held out, never used to choose. */
+  split: 'val' | 'test';
+  dice: number;
+  iou: number;
+  sensitivity: number;
+  specificity: number;
+  /** The same four as the authors' code computed them (soft, squared denominators, background + tumour averaged). */
+  soft: { dice: number; iou: number; sensitivity: number; specificity: number };
+  /** 95th-percentile Hausdorff distance in mm (NaN when a mask is empty). */
+  hd95: number;
+  /** The ground-truth mask's A-FL parameters (on the evaluated crop). */
+  gammaVa: number;
+  gammaMSa: number;
+  /** Lesion volume in mm³ (voxels × voxel volume). */
+  lesionVolume: number;
+  /**
+   * Boundary smoothness of the ground-truth lesion in (0, 1]: surface area of the sphere of equal volume divided by
+   * the lesion's surface area (sphericity; 1 = a ball, small = zigzag).
+   */
+  smoothness: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  /** Mean hard Dice on the validation split after this epoch. */
+  valDice: number;
+  seconds: number;
+}
+
+export interface CellResult {
+  schemaVersion: 1;
+  cellId: string;
+  config: CellConfig;
+  cases: CaseResult[];
+  curve: EpochRecord[];
+  /** Epoch (1-based) whose checkpoint was evaluated: the best validation Dice. */
+  bestEpoch: number;
+  timings: { totalSeconds: number; meanStepMs: number; steps: number };
+  backend: string;
+  versions: Record<string, string>;
+  gitCommit: string | null;
+  finishedAt: string;
+}

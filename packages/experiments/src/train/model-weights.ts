@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { NamedArray } from './tensor-file';
+
+/** Every weight of the model (trainable and not, e.g. batch-norm statistics), copied to the host. */
+export function readModelWeights(model: LayersModel): NamedArray[] {
+  return model.weights.map((w) => {
+    const t = w.read();
+    return { name: w.originalName, shape: t.shape.slice(), data: (t.dataSync() as Float32Array).slice() };
+  });
+}
+
+/** Writes host arrays back into the model's weights, checking names and shapes. */
+export function writeModelWeights(model: LayersModel, arrays: NamedArray[], source = 'checkpoint'): void {
+  const weights = model.weights;
+  if (weights.length !== arrays.length) {
+    throw new Error(`Error in writeModelWeights: ${source} holds ${arrays.length} weights, the model has ${weights.length}.`);
+  }
+  weights.forEach((w, i) => {
+    const a = arrays[i];
+    const same = a.shape.length === w.shape.length && a.shape.every((d, k) => d === w.shape[k]);
+    if (!same) {
+      throw new Error(`Error in writeModelWeights: ${source} weight ${i} (${a.name}) has shape [${a.shape}], the model's ${w.originalName} has [${w.shape}].`);
+    }
+    const t = tf.tensor(a.data, a.shape, 'float32');
+    w.write(t);
+    t.dispose();
+  });
+}
+
+/** True when every weight is finite. */
+export function weightsAreFinite(arrays: NamedArray[]): boolean {
+  return arrays.every((a) => a.data.every(Number.isFinite));
+}
+
+/**
+ * Re-initialises every weight deterministically from `seed`: He-normal kernels (fan-in from the kernel shape), zero
+ * biases and betas, unit gammas and variances, zero means. TF.js's own initialisers draw from `Math.random`, so this
+ * is what makes the same seed give the same run.
+ */
+export function seedModelWeights(model: LayersModel, seed: number): void {
+  model.weights.forEach((w, i) => {
+    const name = w.originalName.toLowerCase();
+    const shape = w.shape as number[];
+    let t: tf.Tensor;
+    if (/gamma|moving_variance/.test(name)) t = tf.ones(shape);
+    else if (/bias|beta|moving_mean/.test(name) || shape.length < 2) t = tf.zeros(shape);
+    else {
+      const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      t = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', (seed * 7919 + i * 104729) % 2147483647);
+    }
+    w.write(t);
+    t.dispose();
+  });
+}

@@ -1,0 +1,119 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { diceLoss } from '@afl/core';
+import { toyDataset, toyModel, weightsHash } from '../testing/toy';
+import { TrainingDivergedError, trainModel } from './train-model';
+import { SgdOptimizer } from './sgd';
+
+const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `afl-${name}-`));
+const loss = (m: tf.Tensor, l: tf.Tensor) => diceLoss(m, l) as tf.Scalar;
+const sgd = { learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 };
+
+describe('SgdOptimizer', () => {
+  it("follows PyTorch's update rule for momentum, Nesterov and weight decay (hand-worked)", () => {
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    const opt = new SgdOptimizer({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.5 });
+    const g = tf.tensor1d([0.2, 0.4]);
+    opt.applyGradients([w], [g]);
+    // d = g + 0.5 w = [0.7, -0.6]; b = d; nesterov d' = d + 0.9 b = [1.33, -1.14]; w = w - 0.1 d'
+    assert.deepEqual(Array.from(w.dataSync()).map((v) => +v.toFixed(6)), [0.867, -1.886]);
+    opt.applyGradients([w], [g]);
+    // d = [0.2 + 0.4335, 0.4 - 0.943] = [0.6335, -0.543]; b = 0.9 [0.7, -0.6] + d = [1.2635, -1.083]
+    // d' = d + 0.9 b = [1.77065, -1.5177]; w = [0.867 - 0.177065, -1.886 + 0.15177]
+    const [a, b] = Array.from(w.dataSync());
+    assert.ok(Math.abs(a - 0.689935) < 1e-6 && Math.abs(b + 1.734230) < 1e-6, `got ${a}, ${b}`);
+    opt.dispose();
+    tf.dispose([w, g]);
+  });
+});
+
+describe('trainModel', () => {
+  it('drives the loss down, keeps the best epoch, and leaks no tensor', async () => {
+    await tf.setBackend('cpu');
+    const model = toyModel(1);
+    const before = tf.memory().numTensors;
+    const r = await trainModel({ model, dataset: toyDataset(), loss, epochs: 6, seed: 3, optimizer: sgd });
+    assert.equal(r.curve.length, 6);
+    assert.ok(r.curve[5].trainLoss < r.curve[0].trainLoss, `loss ${r.curve[0].trainLoss} -> ${r.curve[5].trainLoss}`);
+    const best = Math.max(...r.curve.map((c) => c.valDice));
+    assert.equal(r.bestValDice, best);
+    assert.equal(r.curve[r.bestEpoch - 1].valDice, best);
+    assert.equal(tf.memory().numTensors, before);
+    model.dispose();
+  });
+
+  it('gives the same weights for the same seed and resumes bit for bit after an abrupt stop', async () => {
+    const full = toyModel(1);
+    await trainModel({ model: full, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd, checkpointDir: tmp('full') });
+    const again = toyModel(1);
+    await trainModel({ model: again, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd });
+    assert.equal(weightsHash(again), weightsHash(full));
+    const dir = tmp('resume');
+    for (const [k, stop] of [4, 1, 5].entries()) {
+      // Only the first run starts from the initial weights; the others must take everything from the checkpoint.
+      const m = toyModel(k === 0 ? 1 : 7 + k);
+      const r = await trainModel({ model: m, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd, checkpointDir: dir, checkpointEverySteps: 2, stopAfterSteps: stop });
+      assert.equal(r.completed, false);
+      m.dispose();
+    }
+    const resumed = toyModel(3);
+    const r = await trainModel({ model: resumed, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd, checkpointDir: dir, checkpointEverySteps: 2 });
+    assert.equal(r.resumed, true);
+    assert.equal(weightsHash(resumed), weightsHash(full));
+    [full, again, resumed].forEach((m) => m.dispose());
+  });
+
+  it('resumes bit for bit after kill -9 of the training process at random moments', async () => {
+    const main = path.join(__dirname, '../testing/train-toy-main.js');
+    const t0 = Date.now();
+    const reference = spawnSync(process.execPath, [main, tmp('ref'), '1'], { encoding: 'utf8' });
+    const runMs = Date.now() - t0;
+    assert.equal(reference.status, 0, reference.stderr);
+    const dir = tmp('kill');
+    let kills = 0;
+    for (const delay of [0.35, 0.5, 0.65, 0.8].map((f) => f * runMs)) {
+      const child = spawn(process.execPath, [main, dir, '1'], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
+      await new Promise((r) => setTimeout(r, delay));
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        kills += 1;
+      }
+      await exited;
+    }
+    const finished = spawnSync(process.execPath, [main, dir, '1'], { encoding: 'utf8' });
+    assert.equal(finished.status, 0, finished.stderr);
+    assert.ok(kills > 0, 'no run was killed: the timings are too short for this machine');
+    assert.equal(finished.stdout.trim(), reference.stdout.trim());
+  });
+
+  it('stops on a non-finite loss naming the step and the case, and keeps the last good checkpoint', async () => {
+    const model = toyModel(4);
+    const dir = tmp('nan');
+    let calls = 0;
+    const poisoned = (m: tf.Tensor, l: tf.Tensor) => {
+      calls += 1;
+      return (calls === 9 ? tf.mul(diceLoss(m, l), NaN) : diceLoss(m, l)) as tf.Scalar;
+    };
+    await assert.rejects(
+      trainModel({ model, dataset: toyDataset(), loss: poisoned, epochs: 3, seed: 1, optimizer: sgd, checkpointDir: dir }),
+      (e: unknown) => {
+        assert.ok(e instanceof TrainingDivergedError);
+        assert.equal(e.epoch, 2);
+        assert.equal(e.step, 3);
+        assert.equal(e.caseIds.length, 1);
+        assert.ok(Number.isFinite(e.lastFiniteLoss));
+        assert.match(e.message, /loss is NaN at epoch 2, step 3 \(cases toy-\d\); last finite loss/);
+        return true;
+      },
+    );
+    assert.ok(fs.existsSync(path.join(dir, 'last.ckpt')));
+    model.dispose();
+  });
+});
