@@ -1,6 +1,7 @@
 /**
  * The result file of one experiment cell: `<out>/cells/<cellId>.json`, written atomically (temp file + rename).
- * Aggregation (`afl report`) reads only these files.
+ * Aggregation (`afl report`) reads only these files. JSON has no NaN: a NaN metric (e.g. Dice of an empty mask) is
+ * written as `null` and must be read back as NaN.
  */
 
 /** Which dataset a cell trains on. `phantom-*` are the built-in procedural datasets of `@afl/datasets`. */
