@@ -1,0 +1,121 @@
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { diceLoss } from '@afl/core';
+import { createModel, CreateModelOptions, ModelName, has3dTraining } from './index';
+import { blobTarget, noisyInput, seedWeights } from './testing/helpers';
+
+interface Case {
+  name: ModelName;
+  small: CreateModelOptions;
+  sizes2d: number[][];
+  strides3d?: CreateModelOptions['strides'];
+  sizes3d: number[][];
+}
+
+const CASES: Case[] = [
+  { name: 'unet', small: { channels: [4, 8, 16] }, sizes2d: [[16, 16], [8, 24]],
+    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 16, 8]] },
+  { name: 'attention-unet', small: { channels: [4, 8, 16] }, sizes2d: [[16, 16], [12, 20]],
+    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [6, 16, 8]] },
+  { name: 'r2unet', small: { channels: [4, 8] }, sizes2d: [[16, 16], [6, 10]],
+    strides3d: [[1, 2, 2]], sizes3d: [[3, 8, 8]] },
+  { name: 'regunet', small: { numChannelInitial: 4, depth: 2 }, sizes2d: [[16, 16], [8, 12]],
+    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 12, 8]] },
+  { name: 'resnet50-unet', small: { baseWidth: 4, blocks: [1, 1, 1, 1], decoderChannels: [16, 8, 8, 4, 4] },
+    sizes2d: [[32, 64], [64, 32]], sizes3d: [[24, 160, 128], [12, 32, 64]] },
+];
+
+before(async () => {
+  await tf.setBackend('cpu');
+});
+
+for (const c of CASES) {
+  describe(c.name, () => {
+    test('2-D output shape is input spatial x outChannels for several sizes', () => {
+      for (const size of c.sizes2d) {
+        const model = createModel(c.name, { ...c.small, inChannels: 3, outChannels: 2 });
+        const before = tf.memory().numTensors;
+        const y = tf.tidy(() => model.predict(tf.zeros([2, ...size, 3])) as tf.Tensor);
+        assert.deepEqual(y.shape, [2, ...size, 2]);
+        y.dispose();
+        assert.equal(tf.memory().numTensors, before, 'predict leaks no tensor');
+        model.dispose();
+      }
+    });
+
+    test('3-D model builds with anisotropic strides; symbolic output shape is input spatial x outChannels', () => {
+      for (const size of c.sizes3d) {
+        const model = createModel(c.name, { ...c.small, spatialDims: 3, strides: c.strides3d, inChannels: 3,
+          outChannels: 2, inputShape: size });
+        assert.deepEqual(model.outputs[0].shape, [null, ...size, 2]);
+        model.dispose();
+      }
+    });
+
+    test('3-D forward pass (needs @afl/backend rank-5 batch norm)', { skip: has3dTraining() ? false :
+      'skipped: @afl/backend does not export layers.batchNormalization/upSampling3d/conv3dTranspose yet' }, () => {
+      const size = c.sizes3d[c.sizes3d.length - 1];
+      const model = createModel(c.name, { ...c.small, spatialDims: 3, strides: c.strides3d, inChannels: 2,
+        outChannels: 2 });
+      const y = tf.tidy(() => model.predict(tf.zeros([1, ...size, 2])) as tf.Tensor);
+      assert.deepEqual(y.shape, [1, ...size, 2]);
+      y.dispose();
+      model.dispose();
+    });
+
+    test('2-D: 30 SGD steps of Dice loss drive the loss down; gradients reach every trainable weight', () => {
+      const size = c.sizes2d[0];
+      const model = createModel(c.name, { ...c.small, inChannels: 1, outChannels: 1 });
+      seedWeights(model, 7);
+      const y = blobTarget(size, 1);
+      const x = noisyInput(y, 1, 11);
+      const loss = () => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(loss, vars);
+      value.dispose();
+      for (const w of model.trainableWeights) {
+        const g = grads[(w.read() as tf.Variable).name];
+        assert.ok(g, `gradient reaches ${w.name}`);
+        assert.ok(tf.tidy(() => tf.sum(tf.abs(g)).arraySync() as number) > 0, `gradient of ${w.name} is non-zero`);
+      }
+      tf.dispose(grads);
+
+      const optimizer = tf.train.sgd(0.1);
+      const losses: number[] = [];
+      for (let step = 0; step < 30; step++) {
+        const before = tf.memory().numTensors;
+        const cost = optimizer.minimize(loss, true, vars)!;
+        losses.push(cost.dataSync()[0]);
+        cost.dispose();
+        if (step > 0) assert.equal(tf.memory().numTensors, before, 'a training step leaks no tensor');
+      }
+      const first = losses[0];
+      const last = Math.min(...losses.slice(-5));
+      assert.ok(last < 0.75 * first, `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+      optimizer.dispose();
+      tf.dispose([x, y]);
+      model.dispose();
+    });
+  });
+}
+
+test('R2U-Net shares its recurrent conv: one kernel per recurrent block, applied t + 1 times', () => {
+  const model = createModel('r2unet', { channels: [4, 8], t: 3 });
+  const conv3x3 = model.layers.filter((l) => l.getClassName() === 'Conv2D' &&
+    (l.getWeights()[0]?.shape[0] ?? 0) === 3);
+  // 2 levels x 2 recurrent blocks in the encoder + 1 level x 2 in the decoder = 6 shared convs...
+  assert.equal(conv3x3.length, 6);
+  // ...each called t + 1 = 4 times.
+  for (const l of conv3x3) assert.equal(l.inboundNodes.length, 4);
+  model.dispose();
+});
+
+test('tfl layers model type', () => {
+  const model = createModel('unet', { channels: [2, 4] });
+  assert.ok(model instanceof tfl.LayersModel);
+  model.dispose();
+});
