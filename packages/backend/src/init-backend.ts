@@ -1,0 +1,138 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { installGradients } from './gradients/install-gradients';
+import { installKernels } from './kernels/install-kernels';
+
+/** Backends `initBackend` can select. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of `initBackend`. */
+export interface InitBackendOptions {
+  /** Force a backend. Default: `AFL_BACKEND` env var, else tensorflow -> wasm -> cpu. */
+  backend?: BackendName;
+  /** Do not log the choice. Default false. */
+  quiet?: boolean;
+}
+
+/** What `initBackend` chose. */
+export interface BackendInfo {
+  /** The active tfjs backend. */
+  backend: BackendName;
+  /** Why it was chosen (one line). */
+  reason: string;
+  /** Backends tried before, with the reason each was skipped. */
+  skipped: { backend: BackendName; why: string }[];
+  /** For tensorflow: which package provided it. */
+  package?: string;
+  /** wasm: whether the SIMD binary is used; threads used by the backend's kernels. */
+  simd?: boolean;
+  threads: number;
+  /** Kernels this package replaced or added on the backend. */
+  kernels: string[];
+}
+
+const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+function isBackendName(v: string): v is BackendName {
+  return (ORDER as string[]).includes(v);
+}
+
+/** Directory holding the wasm backend's .wasm binaries, or an error message. */
+export function wasmBinaryDir(): { dir?: string; error?: string } {
+  try {
+    const main = require.resolve('@tensorflow/tfjs-backend-wasm');
+    const dir = path.dirname(main);
+    const missing = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'].filter((f) => !fs.existsSync(path.join(dir, f)));
+    if (missing.length > 0) return { error: `missing ${missing.join(', ')} in ${dir}` };
+    return { dir };
+  } catch (e) {
+    return { error: `@tensorflow/tfjs-backend-wasm not installed (${(e as Error).message.split('\n')[0]})` };
+  }
+}
+
+async function tryTensorflow(): Promise<{ ok: boolean; why: string; pkg?: string }> {
+  const errors: string[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      require(pkg);
+      if (await tf.setBackend('tensorflow')) return { ok: true, why: `${pkg} loaded`, pkg };
+      errors.push(`${pkg}: backend failed to initialise`);
+    } catch (e) {
+      const msg = (e as Error).message.split('\n')[0];
+      errors.push(`${pkg}: ${/Cannot find module/.test(msg) ? 'not installed' : msg}`);
+    }
+  }
+  return { ok: false, why: errors.join('; ') };
+}
+
+async function tryWasm(): Promise<{ ok: boolean; why: string; simd?: boolean }> {
+  const bin = wasmBinaryDir();
+  if (bin.error != null) return { ok: false, why: bin.error };
+  try {
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    if (tf.getBackend() !== 'wasm') wasm.setWasmPaths(`${bin.dir}${path.sep}`);
+    if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'wasm backend failed to initialise' };
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+    return { ok: true, why: `binaries in ${bin.dir}`, simd };
+  } catch (e) {
+    return { ok: false, why: (e as Error).message.split('\n')[0] };
+  }
+}
+
+let last: BackendInfo | undefined;
+
+/**
+ * Select and initialise the TF.js backend, then install this package's
+ * kernels, gradients and layers for it. Order: `options.backend`, else the
+ * `AFL_BACKEND` env var, else tensorflow (tfjs-node-gpu, then tfjs-node, when
+ * installed and loadable) -> wasm -> cpu. A forced backend that fails falls
+ * back along the same order. Safe to call more than once.
+ *
+ * @example
+ * const info = await initBackend();            // e.g. { backend: 'wasm', ... }
+ * await initBackend({ backend: 'cpu', quiet: true });
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const env = process.env.AFL_BACKEND;
+  if (options.backend != null && !isBackendName(options.backend)) {
+    throw new Error(`Error in initBackend: unsupported backend ${JSON.stringify(options.backend)}, available options are ["tensorflow", "wasm", "cpu"].`);
+  }
+  if (env != null && env !== '' && !isBackendName(env)) {
+    throw new Error(`Error in initBackend: AFL_BACKEND=${JSON.stringify(env)} is not one of "tensorflow", "wasm", "cpu".`);
+  }
+  const wanted: BackendName | undefined = options.backend ?? (env ? (env as BackendName) : undefined);
+  const source = options.backend != null ? 'options.backend' : 'AFL_BACKEND';
+  if (last != null && (wanted == null || wanted === last.backend) && tf.getBackend() === last.backend) return last;
+
+  const order = wanted == null ? ORDER : [wanted, ...ORDER.filter((b) => b !== wanted && ORDER.indexOf(b) > ORDER.indexOf(wanted))];
+  const skipped: BackendInfo['skipped'] = [];
+  let info: BackendInfo | undefined;
+  for (const b of order) {
+    if (b === 'tensorflow') {
+      const r = await tryTensorflow();
+      if (r.ok) { info = { backend: b, reason: r.why, skipped, package: r.pkg, threads: 0, kernels: [] }; break; }
+      skipped.push({ backend: b, why: r.why });
+    } else if (b === 'wasm') {
+      const r = await tryWasm();
+      if (r.ok) { info = { backend: b, reason: r.why, skipped, simd: r.simd, threads: 1, kernels: [] }; break; }
+      skipped.push({ backend: b, why: r.why });
+    } else {
+      require('@tensorflow/tfjs-backend-cpu');
+      if (await tf.setBackend('cpu')) { info = { backend: b, reason: 'pure JS', skipped, threads: 1, kernels: [] }; break; }
+      skipped.push({ backend: b, why: 'cpu backend failed to initialise' });
+    }
+  }
+  if (info == null) throw new Error(`Error in initBackend: no backend could be initialised: ${skipped.map((s) => `${s.backend}: ${s.why}`).join('; ')}`);
+  if (wanted != null) info.reason = `${source}=${wanted}; ${info.reason}`;
+  await tf.ready();
+  installGradients();
+  info.kernels = installKernels(info.backend);
+  if (!options.quiet) {
+    const extra = info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread)` : '';
+    const why = [info.reason, ...skipped.map((s) => `${s.backend} skipped: ${s.why}`)].join('; ');
+    console.log(`[afl/backend] using ${info.backend}${extra}: ${why}; ${info.kernels.length} kernels installed`);
+  }
+  last = info;
+  return info;
+}

@@ -1,0 +1,161 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KernelAttrs, runKernel } from './override-kernel';
+
+type Pad3D = 'valid' | 'same';
+type Triple = [number, number, number];
+
+/**
+ * Conv3D geometry. tfjs 4.22 can return a negative front/back padding for
+ * 'same' when the kernel is smaller than the stride (e.g. k=1, s=2), which
+ * shifts the sampling grid by one voxel; TF/Keras and PyTorch clamp the total
+ * padding at 0. We clamp too, so k=1/s=2 samples depths 0, 2, 4, ...
+ */
+function conv3dInfo(xShape: number[], filterShape: number[], strides: number | Triple, pad: Pad3D) {
+  const info = tf.backend_util.computeConv3DInfo(
+    xShape as [number, number, number, number, number],
+    filterShape as [number, number, number, number, number], strides, 1, pad);
+  const p = info.padInfo;
+  if (p.front < 0 || p.back < 0) info.padInfo = { ...p, front: Math.max(0, p.front), back: Math.max(0, p.back) };
+  return info;
+}
+
+type Conv3DInfo = ReturnType<typeof conv3dInfo>;
+
+function explicitHW(info: Conv3DInfo): tf.backend_util.ExplicitPadding {
+  const p = info.padInfo;
+  return [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+}
+
+/**
+ * Depth im2col: x [N, D, H, W, Ci] -> [N*Od, H, W, kd*Ci], where channel block
+ * k holds the (padded) depth slice `od*sd + k`. A 3-D convolution is then a
+ * 2-D convolution of this tensor with the filter folded to [kh, kw, kd*Ci, Co].
+ */
+export function foldDepth(x: tf.Tensor5D, info: Conv3DInfo): tf.Tensor4D {
+  const [n, d, h, w, ci] = x.shape;
+  const { front, back } = info.padInfo;
+  const kd = info.filterDepth;
+  const sd = info.strideDepth;
+  const od = info.outDepth;
+  const inner = h * w * ci;
+  let xp: tf.Tensor3D = tf.reshape(x, [n, d, inner]);
+  if (front > 0 || back > 0) xp = tf.pad(xp, [[0, 0], [front, back], [0, 0]]);
+  if (kd === 1 && sd === 1 && od === xp.shape[1]) return tf.reshape(xp, [n * od, h, w, ci]);
+  const pieces: tf.Tensor2D[] = [];
+  for (let k = 0; k < kd; k++) {
+    const s = sd === 1
+      ? tf.slice(xp, [0, k, 0], [n, od, inner])
+      : tf.stridedSlice(xp, [0, k, 0], [n, k + (od - 1) * sd + 1, inner], [1, sd, 1]);
+    pieces.push(tf.reshape(s, [n * od * h * w, ci]));
+  }
+  const cat = pieces.length === 1 ? pieces[0] : tf.concat(pieces, 1);
+  return tf.reshape(cat, [n * od, h, w, kd * ci]);
+}
+
+/** Inverse (adjoint) of `foldDepth`: scatter-add the depth blocks back. */
+export function unfoldDepth(xf: tf.Tensor4D, xShape: number[], info: Conv3DInfo): tf.Tensor5D {
+  const [n, d, h, w, ci] = xShape;
+  const { front, back } = info.padInfo;
+  const kd = info.filterDepth;
+  const sd = info.strideDepth;
+  const od = info.outDepth;
+  const inner = h * w * ci;
+  const dp = front + d + back;
+  const flat = tf.reshape(xf, [n * od * h * w, kd * ci]);
+  const parts: tf.Tensor3D[] = [];
+  for (let k = 0; k < kd; k++) {
+    let p: tf.Tensor3D = tf.reshape(kd === 1 ? flat : tf.slice(flat, [0, k * ci], [-1, ci]), [n, od, inner]);
+    let len = od;
+    if (sd > 1) {
+      p = tf.reshape(tf.pad(tf.reshape(p, [n, od, 1, inner]), [[0, 0], [0, 0], [0, sd - 1], [0, 0]]), [n, od * sd, inner]);
+      len = od * sd;
+    }
+    const tail = dp - k - len;
+    if (tail < 0) {
+      p = tf.slice(p, [0, 0, 0], [n, len + tail, inner]);
+    }
+    if (k > 0 || tail > 0) p = tf.pad(p, [[0, 0], [k, Math.max(0, tail)], [0, 0]]);
+    parts.push(p);
+  }
+  let sum: tf.Tensor3D = parts.length === 1 ? parts[0] : tf.addN(parts);
+  if (front > 0 || back > 0) sum = tf.slice(sum, [0, front, 0], [n, d, inner]);
+  return tf.reshape(sum, [n, d, h, w, ci]);
+}
+
+/** Filter [kd, kh, kw, Ci, Co] -> [kh, kw, kd*Ci, Co] (matches `foldDepth`). */
+function foldFilter(filter: tf.Tensor5D): tf.Tensor4D {
+  const [kd, kh, kw, ci, co] = filter.shape;
+  return tf.reshape(tf.transpose(filter, [1, 2, 0, 3, 4]), [kh, kw, kd * ci, co]);
+}
+
+/** conv3d (dilation 1) as one 2-D convolution of the depth-folded input. */
+export function conv3dViaConv2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: number | Triple, pad: Pad3D): tf.Tensor5D {
+  return tf.tidy(() => {
+    const info = conv3dInfo(x.shape, filter.shape, strides, pad);
+    const xf = foldDepth(x, info);
+    const y = tf.conv2d(xf, foldFilter(filter), [info.strideHeight, info.strideWidth], explicitHW(info));
+    return tf.reshape(y, [x.shape[0], info.outDepth, info.outHeight, info.outWidth, info.outChannels]);
+  });
+}
+
+/** Input gradient of conv3d (= forward of conv3dTranspose) through Conv2DBackpropInput. */
+export function conv3dBackpropInputViaConv2d(
+  inputShape: number[], dy: tf.Tensor5D, filter: tf.Tensor5D, strides: number | Triple, pad: Pad3D,
+): tf.Tensor5D {
+  return tf.tidy(() => {
+    const info = conv3dInfo(inputShape, filter.shape, strides, pad);
+    const [n, , h, w, ci] = inputShape;
+    const [kd, , , , co] = filter.shape;
+    const dy4 = tf.reshape(dy, [n * info.outDepth, info.outHeight, info.outWidth, co]);
+    const dxf = runKernel('Conv2DBackpropInput', { dy: dy4, filter: foldFilter(filter) }, {
+      strides: [info.strideHeight, info.strideWidth], pad: explicitHW(info), dataFormat: 'NHWC',
+      dimRoundingMode: undefined, inputShape: [n * info.outDepth, h, w, kd * ci],
+    }) as tf.Tensor4D;
+    return unfoldDepth(dxf, inputShape, info);
+  });
+}
+
+/** Filter gradient of conv3d through Conv2DBackpropFilter on the depth-folded input. */
+export function conv3dBackpropFilterViaConv2d(
+  x: tf.Tensor5D, dy: tf.Tensor5D, filterShape: number[], strides: number | Triple, pad: Pad3D,
+): tf.Tensor5D {
+  return tf.tidy(() => {
+    const info = conv3dInfo(x.shape, filterShape, strides, pad);
+    const [kd, kh, kw, ci, co] = filterShape;
+    const xf = foldDepth(x, info);
+    const dy4 = tf.reshape(dy, [x.shape[0] * info.outDepth, info.outHeight, info.outWidth, co]);
+    const dwf = runKernel('Conv2DBackpropFilter', { x: xf, dy: dy4 }, {
+      strides: [info.strideHeight, info.strideWidth], pad: explicitHW(info), dataFormat: 'NHWC',
+      dimRoundingMode: undefined, filterShape: [kh, kw, kd * ci, co],
+    });
+    return tf.transpose(tf.reshape(dwf, [kh, kw, kd, ci, co]), [2, 0, 1, 3, 4]);
+  });
+}
+
+interface Conv3DAttrs { strides: Triple; pad: Pad3D; dilations?: Triple; dataFormat?: string }
+
+function checkAttrs(name: string, a: Conv3DAttrs): void {
+  tf.util.assert(a.dataFormat == null || a.dataFormat === 'NDHWC',
+    () => `Error in ${name}: only NDHWC is supported, got ${a.dataFormat}.`);
+  const dil = a.dilations ?? [1, 1, 1];
+  tf.util.assert((typeof dil === 'number' ? [dil] : dil).every((v) => v === 1),
+    () => `Error in ${name}: dilations must be 1, got ${dil}.`);
+}
+
+export function conv3dKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor {
+  const a = attrs as unknown as Conv3DAttrs;
+  checkAttrs('conv3d', a);
+  return conv3dViaConv2d(inputs.x as tf.Tensor5D, inputs.filter as tf.Tensor5D, a.strides, a.pad);
+}
+
+export function conv3dBackpropInputKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor {
+  const a = attrs as unknown as Conv3DAttrs & { inputShape: number[] };
+  checkAttrs('conv3dBackpropInput', a);
+  return conv3dBackpropInputViaConv2d(a.inputShape, inputs.dy as tf.Tensor5D, inputs.filter as tf.Tensor5D, a.strides, a.pad);
+}
+
+export function conv3dBackpropFilterKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor {
+  const a = attrs as unknown as Conv3DAttrs & { filterShape: number[] };
+  checkAttrs('conv3dBackpropFilter', a);
+  return conv3dBackpropFilterViaConv2d(inputs.x as tf.Tensor5D, inputs.dy as tf.Tensor5D, a.filterShape, a.strides, a.pad);
+}

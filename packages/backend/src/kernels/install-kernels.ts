@@ -1,0 +1,42 @@
+import { overrideKernel } from './override-kernel';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
+import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
+
+const installed = new Set<string>();
+
+/** What `installKernels` replaced or added on each backend, and why. */
+export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
+  wasm: {
+    Conv2DBackpropFilter: 'missing on wasm; one XNNPACK conv of the transposed input',
+    Conv2DBackpropInput: 'naive on wasm; XNNPACK conv of zero-inserted dy (or matMul + depthToSpace)',
+    Conv3D: 'slow on wasm; depth-folded XNNPACK conv2d',
+    Conv3DBackpropInputV2: 'wrong on wasm (off by ~15 at stride 1); depth-folded conv2d input gradient',
+    Conv3DBackpropFilterV2: 'wrong on wasm at stride 2; depth-folded conv2d filter gradient',
+  },
+  cpu: {
+    Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
+    Conv3D: 'naive on cpu; depth-folded conv2d',
+    Conv3DBackpropInputV2: 'naive on cpu; depth-folded conv2d input gradient',
+    Conv3DBackpropFilterV2: 'naive on cpu; depth-folded conv2d filter gradient',
+  },
+};
+
+/**
+ * Register this package's kernels for `backendName` (`'wasm'` or `'cpu'`;
+ * other backends get nothing). Idempotent. Returns the kernel names installed.
+ */
+export function installKernels(backendName: string): string[] {
+  const names = Object.keys(KERNEL_OVERRIDES[backendName] ?? {});
+  if (installed.has(backendName)) return names;
+  const impls: Record<string, Parameters<typeof overrideKernel>[2]> = {
+    Conv2DBackpropFilter: conv2dBackpropFilterKernel,
+    Conv2DBackpropInput: conv2dBackpropInputKernel,
+    Conv3D: conv3dKernel,
+    Conv3DBackpropInputV2: conv3dBackpropInputKernel,
+    Conv3DBackpropFilterV2: conv3dBackpropFilterKernel,
+  };
+  for (const name of names) overrideKernel(name, backendName, impls[name]);
+  installed.add(backendName);
+  return names;
+}

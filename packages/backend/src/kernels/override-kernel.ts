@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Attributes of a kernel call, as the engine passes them. */
+export type KernelAttrs = Record<string, unknown>;
+
+/**
+ * A kernel written with tf ops. It runs inside `tf.tidy`; the returned tensor
+ * becomes the kernel output (the engine accepts tensors as kernel outputs).
+ * Ops called inside are not recorded on the gradient tape (kernel depth > 0),
+ * so gradients come from the gradient registered for `kernelName`.
+ */
+export type OpKernel = (inputs: Record<string, tf.Tensor>, attrs: KernelAttrs) => tf.Tensor | tf.Tensor[];
+
+const originals = new Map<string, tf.KernelConfig>();
+
+function key(kernelName: string, backendName: string): string {
+  return `${backendName}_${kernelName}`;
+}
+
+/** The kernel that was registered before `overrideKernel` replaced it, if any. */
+export function originalKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
+  return originals.get(key(kernelName, backendName));
+}
+
+/**
+ * Replace (or add) `kernelName` on `backendName` with `impl`. The previous
+ * registration is kept and can be fetched with `originalKernel`.
+ */
+export function overrideKernel(kernelName: string, backendName: string, impl: OpKernel): void {
+  const k = key(kernelName, backendName);
+  const existing = tf.getKernel(kernelName, backendName);
+  if (existing != null) {
+    if (!originals.has(k)) originals.set(k, existing);
+    tf.unregisterKernel(kernelName, backendName);
+  }
+  tf.registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, attrs }) =>
+      tf.tidy(() => impl(inputs as unknown as Record<string, tf.Tensor>, attrs as KernelAttrs)) as unknown as tf.TensorInfo,
+  });
+}
+
+/** Replace (or add) the gradient of `kernelName`. */
+export function overrideGradient(config: tf.GradConfig): void {
+  if (tf.getGradient(config.kernelName) != null) tf.unregisterGradient(config.kernelName);
+  tf.registerGradient(config);
+}
+
+/** Run a kernel through the engine (dispatches to whatever is registered now). */
+export function runKernel(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor {
+  return tf.engine().runKernel(kernelName, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
+}

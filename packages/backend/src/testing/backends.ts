@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, BackendName } from '../init-backend';
+
+/** Backends the CI suite runs on. */
+export const TEST_BACKENDS: BackendName[] = ['cpu', 'wasm'];
+
+/** Switch to `backend` (installing this package's kernels), quietly. */
+export async function useBackend(backend: BackendName): Promise<void> {
+  await initBackend({ backend, quiet: true });
+  if (tf.getBackend() !== backend) throw new Error(`Error in useBackend: wanted ${backend}, got ${tf.getBackend()}.`);
+}
