@@ -91,10 +91,11 @@ export function fallbackAffine(shape: readonly number[], pixdim: readonly number
     z[i] = pixdim[i + 1];
   }
   z[0] = -z[0];
+  const t = (i: number) => ((n[i] - 1) / 2) * z[i];
   return [
-    [z[0], 0, 0, (-(n[0] - 1) / 2) * z[0]],
-    [0, z[1], 0, (-(n[1] - 1) / 2) * z[1]],
-    [0, 0, z[2], (-(n[2] - 1) / 2) * z[2]],
+    [z[0], 0, 0, t(0) === 0 ? 0 : -t(0)],
+    [0, z[1], 0, t(1) === 0 ? 0 : -t(1)],
+    [0, 0, z[2], t(2) === 0 ? 0 : -t(2)],
     [0, 0, 0, 1],
   ];
 }

@@ -153,7 +153,7 @@ export function* readMetaImageSteps(file: string, fn: string): IoSteps<DecodedVo
     throw ioError(ctx, `ElementDataFile = ${dataFile}: lists and patterns of slice files are not supported.`);
   } else {
     const dataPath = path.resolve(path.dirname(file), dataFile);
-    dataCtx = { ...ctx, file: dataPath };
+    dataCtx = { ...ctx, dataFile: dataPath };
     let data: Buffer;
     try {
       data = (yield readOp(dataPath)) as Buffer;

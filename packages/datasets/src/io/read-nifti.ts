@@ -250,10 +250,10 @@ export function* readNiftiSteps(file: string, reader: NiftiReader, fn: string): 
     if (!imgFile) {
       throw ioError(ctx, `missing voxel data partner of a ${hdr.version === 1 ? 'ni1' : 'ni2'} header: looked for ${candidates.map((c) => path.basename(c)).join(', ')}.`);
     }
-    const imgCtx: IoContext = { ...ctx, file: imgFile };
+    const imgCtx: IoContext = { ...ctx, dataFile: imgFile };
     const img = yield* readBytes(imgFile, imgCtx, 'voxel data file');
     data = isGzip(img) ? yield* inflateAll(img, offset + nbytes, imgCtx, describe) : img;
-    Object.assign(ctx, { file: imgFile });
+    ctx.dataFile = imgFile;
   }
   const raw = decodeVoxels(data, offset, hdr.voxels, hdr.dtype, hdr.littleEndian, ctx, describe);
   const scaled = hdr.scaling ? applyScaling(raw, hdr.scaling.slope, hdr.scaling.inter) : raw;
