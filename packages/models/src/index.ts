@@ -7,3 +7,6 @@ export { createModel, CreateModelOptions, ModelName, ModelPreset, MODEL_NAMES } 
 export { countParameters, CountParametersOptions } from './count-parameters';
 export { UpSampling3D, UpSampling3DArgs } from './layers/up-sampling-3d';
 export { LayerFactories, setLayerFactories, has3dTraining, SpatialDims, StrideSpec } from './layers/nd-layers';
+export { fileSystemHandler } from './io/file-system-handler';
+export { saveModel } from './io/save-model';
+export { loadModel } from './io/load-model';

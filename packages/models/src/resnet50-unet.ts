@@ -33,18 +33,19 @@ function defaultStrides(spatialDims: SpatialDims, strides: StrideSpec[] | undefi
   return strides ?? (spatialDims === 3 ? PICAI_RESNET_STRIDES : undefined);
 }
 
+function convBn(L: NdLayers, x: T, filters: number, kernelSize: number, strides: number[] | undefined,
+  convName: string, bnName: string): T {
+  const y = L.conv({ filters, kernelSize, strides, useBias: false, name: convName }).apply(x) as T;
+  return L.batchNorm(bnName).apply(y) as T;
+}
+
 function bottleneck(L: NdLayers, x: T, planes: number, stride: number[], downsample: boolean, name: string): T {
-  let y = convNormRelu(L, x, planes, { kernelSize: 1, name: `${name}_1` });
+  let y = L.relu(`${name}_relu1`).apply(convBn(L, x, planes, 1, undefined, `${name}_conv1`, `${name}_bn1`)) as T;
   // ResNet v1.5: the stride sits on the 3x3 conv.
-  y = convNormRelu(L, y, planes, { kernelSize: 3, strides: stride, name: `${name}_2` });
-  y = L.conv({ filters: planes * 4, kernelSize: 1, useBias: false, name: `${name}_conv3` }).apply(y) as T;
-  y = L.batchNorm(`${name}_bn3`).apply(y) as T;
-  let shortcut = x;
-  if (downsample) {
-    shortcut = L.conv({ filters: planes * 4, kernelSize: 1, strides: stride, useBias: false,
-      name: `${name}_downsample_0` }).apply(x) as T;
-    shortcut = L.batchNorm(`${name}_downsample_1`).apply(shortcut) as T;
-  }
+  y = L.relu(`${name}_relu2`).apply(convBn(L, y, planes, 3, stride, `${name}_conv2`, `${name}_bn2`)) as T;
+  y = convBn(L, y, planes * 4, 1, undefined, `${name}_conv3`, `${name}_bn3`);
+  const shortcut = downsample
+    ? convBn(L, x, planes * 4, 1, stride, `${name}_downsample_0`, `${name}_downsample_1`) : x;
   return L.relu(`${name}_relu`).apply(tfl.layers.add({ name: `${name}_add` }).apply([y, shortcut])) as T;
 }
 

@@ -118,7 +118,9 @@ export function ndLayers(spatialDims: SpatialDims) {
       return three ? factories.conv3dTranspose(a) : tfl.layers.conv2dTranspose(a as never);
     },
     batchNorm(name?: string): Layer {
-      return factories.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5, name });
+      // PyTorch's BatchNorm defaults (momentum 0.1 there = 0.9 here, eps 1e-5). Rank 4 uses the stock layer.
+      const a = { axis: -1, momentum: 0.9, epsilon: 1e-5, name };
+      return three ? factories.batchNormalization(a) : tfl.layers.batchNormalization(a);
     },
     maxPool(poolSize: number[], strides: number[], name?: string): Layer {
       const a = { poolSize, strides, padding: 'same' as const, name };
