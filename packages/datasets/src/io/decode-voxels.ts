@@ -33,9 +33,19 @@ export function decodeVoxels(
   return info.create(bytes.buffer, bytes.byteOffset, count);
 }
 
-/** `raw * slope + inter` computed in float64, stored as float32 (float64 when the raw data is float64). */
-export function applyScaling(raw: VolumeData, slope: number, inter: number): Float32Array | Float64Array {
-  const out = raw instanceof Float64Array ? new Float64Array(raw.length) : new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw[i] * slope + inter;
+/**
+ * `raw * slope + inter` computed in float64, stored as float32 (float64 when the raw data is float64). With
+ * `inPlace`, 4- and 8-byte inputs are overwritten (the result shares their buffer), so no second buffer is needed.
+ */
+export function applyScaling(raw: VolumeData, slope: number, inter: number, inPlace = false): Float32Array | Float64Array {
+  if (raw instanceof Float64Array) return scaleInto(raw, inPlace ? raw : new Float64Array(raw.length), slope, inter);
+  const sameWidth = raw.BYTES_PER_ELEMENT === 4;
+  const out = inPlace && sameWidth ? new Float32Array(raw.buffer, raw.byteOffset, raw.length) : new Float32Array(raw.length);
+  return scaleInto(raw, out, slope, inter);
+}
+
+function scaleInto<T extends Float32Array | Float64Array>(raw: ArrayLike<number>, out: T, slope: number, inter: number): T {
+  const n = raw.length;
+  for (let i = 0; i < n; i++) out[i] = raw[i] * slope + inter;
   return out;
 }

@@ -20,13 +20,30 @@ const MAX_HEADER_BYTES = 1 << 20;
 
 /** Parses the text header of a `.mha`/`.mhd` file (latin1, `\n` or `\r\n` line ends). */
 export function parseMetaImageHeader(bytes: Uint8Array, ctx: IoContext): MetaImageHeader {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_HEADER_BYTES)).toString('latin1');
+  // Decode growing prefixes: headers are usually a few hundred bytes, the file may be hundreds of MB.
+  for (const take of [4096, 65536, MAX_HEADER_BYTES]) {
+    const n = Math.min(take, bytes.length);
+    const found = scanHeader(Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1'), ctx, n === bytes.length || take === MAX_HEADER_BYTES);
+    if (found) return found;
+    if (n === bytes.length) break;
+  }
+  throw ioError(
+    ctx,
+    `not a MetaImage header: no "ElementDataFile = ..." line in the first ${Math.min(bytes.length, MAX_HEADER_BYTES)} bytes.`,
+  );
+}
+
+/** Parses `Key = Value` lines; undefined when the text ends before `ElementDataFile` (unless `complete`). */
+function scanHeader(text: string, ctx: IoContext, complete: boolean): MetaImageHeader | undefined {
   const fields = new Map<string, string>();
   let pos = 0;
   while (pos < text.length) {
     let end = text.indexOf('\n', pos);
     const last = end < 0;
-    if (last) end = text.length;
+    if (last) {
+      if (!complete) return undefined; // the line may continue past this prefix
+      end = text.length;
+    }
     const line = text.slice(pos, end).replace(/\r$/, '');
     const next = last ? end : end + 1;
     const eq = line.indexOf('=');
@@ -40,10 +57,7 @@ export function parseMetaImageHeader(bytes: Uint8Array, ctx: IoContext): MetaIma
     }
     pos = next;
   }
-  throw ioError(
-    ctx,
-    `not a MetaImage header: no "ElementDataFile = ..." line in the first ${Math.min(bytes.length, MAX_HEADER_BYTES)} bytes.`,
-  );
+  return undefined;
 }
 
 function numbers(h: MetaImageHeader, keys: string[], count: number, ctx: IoContext): number[] | undefined {

@@ -28,7 +28,10 @@ export interface NiftiHeaderInfo {
   voxels: number;
 }
 
-/** A decoded volume plus its unscaled voxels (the same array when no scaling applies). */
+/**
+ * A decoded volume plus its unscaled voxels (the same array when no scaling applies; when scaling applies and the
+ * raw voxels were not asked to be kept, `raw` may share memory with the scaled data and must not be used).
+ */
 export interface DecodedVolume {
   volume: Volume;
   raw: VolumeData;
@@ -201,9 +204,10 @@ function* inflateAll(bytes: Uint8Array, expected: number, ctx: IoContext, descri
 
 /**
  * Reads a `.nii`, `.nii.gz`, or a `.hdr`/`.img` pair (each possibly gzipped; either file may be given), NIfTI-1 or
- * NIfTI-2, either byte order. Compression is detected from the gzip magic bytes, not the name.
+ * NIfTI-2, either byte order. Compression is detected from the gzip magic bytes, not the name. `keepRaw` keeps the
+ * unscaled voxels intact (otherwise 4- and 8-byte voxels are scaled in place).
  */
-export function* readNiftiSteps(file: string, reader: NiftiReader, fn: string): IoSteps<DecodedVolume> {
+export function* readNiftiSteps(file: string, reader: NiftiReader, fn: string, keepRaw = false): IoSteps<DecodedVolume> {
   const ctx: IoContext = { fn, file, format: 'NIfTI' };
   let headerFile = file;
   const split = splitPairName(file);
@@ -256,7 +260,7 @@ export function* readNiftiSteps(file: string, reader: NiftiReader, fn: string): 
     ctx.dataFile = imgFile;
   }
   const raw = decodeVoxels(data, offset, hdr.voxels, hdr.dtype, hdr.littleEndian, ctx, describe);
-  const scaled = hdr.scaling ? applyScaling(raw, hdr.scaling.slope, hdr.scaling.inter) : raw;
+  const scaled = hdr.scaling ? applyScaling(raw, hdr.scaling.slope, hdr.scaling.inter, !keepRaw) : raw;
   return {
     volume: {
       data: scaled,

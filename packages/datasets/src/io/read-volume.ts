@@ -47,12 +47,12 @@ function readHead(file: string): Uint8Array {
   }
 }
 
-function steps(file: string, fn: string, reader: () => NiftiReader): IoSteps<DecodedVolume> {
+function steps(file: string, fn: string, reader: () => NiftiReader, keepRaw: boolean): IoSteps<DecodedVolume> {
   if (typeof file !== 'string' || file === '') {
     throw new Error(`Error in ${fn}: path must be a non-empty string, got ${JSON.stringify(file)}.`);
   }
   const format = formatFromName(file) ?? formatFromMagic(readHead(file));
-  if (format === 'nifti') return readNiftiSteps(file, reader(), fn);
+  if (format === 'nifti') return readNiftiSteps(file, reader(), fn, keepRaw);
   if (format === 'metaimage') return readMetaImageSteps(file, fn);
   if (!fs.existsSync(file)) throw ioError({ fn, file, format: 'volume' }, 'file not found.');
   throw ioError(
@@ -62,14 +62,14 @@ function steps(file: string, fn: string, reader: () => NiftiReader): IoSteps<Dec
 }
 
 /** {@link readVolumeSync} that also returns the unscaled voxels (for checks against on-disk values). */
-export function readVolumeWithRawSync(file: string, fn = 'readVolumeSync'): DecodedVolume {
-  return runIoSync(steps(file, fn, loadNiftiReaderSync));
+export function readVolumeWithRawSync(file: string, fn = 'readVolumeSync', keepRaw = true): DecodedVolume {
+  return runIoSync(steps(file, fn, loadNiftiReaderSync, keepRaw));
 }
 
 /** {@link readVolume} that also returns the unscaled voxels. */
-export async function readVolumeWithRaw(file: string, fn = 'readVolume'): Promise<DecodedVolume> {
+export async function readVolumeWithRaw(file: string, fn = 'readVolume', keepRaw = true): Promise<DecodedVolume> {
   const reader = formatFromName(file) === 'metaimage' ? undefined : await loadNiftiReader();
-  return runIoAsync(steps(file, fn, () => reader ?? loadNiftiReaderSync()));
+  return runIoAsync(steps(file, fn, () => reader ?? loadNiftiReaderSync(), keepRaw));
 }
 
 /**
@@ -93,10 +93,10 @@ export async function readVolumeWithRaw(file: string, fn = 'readVolume'): Promis
  * ```
  */
 export async function readVolume(path: string): Promise<Volume> {
-  return (await readVolumeWithRaw(path, 'readVolume')).volume;
+  return (await readVolumeWithRaw(path, 'readVolume', false)).volume;
 }
 
 /** Blocking {@link readVolume}. */
 export function readVolumeSync(path: string): Volume {
-  return readVolumeWithRawSync(path, 'readVolumeSync').volume;
+  return readVolumeWithRawSync(path, 'readVolumeSync', false).volume;
 }
