@@ -1,0 +1,134 @@
+import type { Figure3Result } from './figure3';
+import type { PaperTableId, TableComparison } from './paper-comparison';
+import type { PaperTables } from './paper-tables';
+import type { ReportTable } from './report-table';
+import { formatP, formatSigned } from './report-table';
+
+export interface AgreementInput {
+  paper: PaperTables | null;
+  comparisons: readonly TableComparison[];
+  tables: Partial<Record<`table${PaperTableId}`, ReportTable>>;
+  figure3?: Figure3Result;
+}
+
+const yesNo = (x: number) => (Number.isNaN(x) ? 'n/a' : x > 0 ? 'yes' : x < 0 ? 'no' : 'tie');
+const verdict = (paper: number, ours: number) =>
+  Number.isNaN(paper) || Number.isNaN(ours) ? '' : Math.sign(paper) === Math.sign(ours) ? ' → agrees' : ' → disagrees';
+const datasetName = (d: string) => (d.endsWith('picai') ? 'PI-CAI' : d.endsWith('brats') ? 'BraTS' : d);
+
+function ours(c: TableComparison): string {
+  if (c.pairs === 0) return 'n/a (no paired cases)';
+  const ci = Number.isNaN(c.ciLower) ? '' : `, 95 % CI [${formatSigned(c.ciLower)}, ${formatSigned(c.ciUpper)}]`;
+  const p = formatP(c.pValue);
+  return `${yesNo(c.meanDiff)} (${formatSigned(c.meanDiff)}, p ${p.startsWith('<') ? p : `= ${p}`}${ci}, ${c.pairs} pairs)`;
+}
+
+/** Where a comparison came from, when a table has several settings or models. */
+function where(c: TableComparison, all: readonly TableComparison[]): string {
+  const parts: string[] = [];
+  if (new Set(all.map((x) => x.setting)).size > 1) parts.push(c.setting);
+  if (new Set(all.map((x) => x.model)).size > 1) parts.push(c.model);
+  if (new Set(all.map((x) => x.dataset)).size > 1) parts.push(c.dataset);
+  return parts.length ? `${parts.join(', ')}: ` : '';
+}
+
+function countLine(list: readonly TableComparison[], label: (c: TableComparison) => string): string {
+  const known = list.filter((c) => c.pairs > 0);
+  const wins = known.filter((c) => c.meanDiff > 0).length;
+  const detail = list.map((c) => `${label(c)} ${ours(c)}`).join('; ');
+  return `ours ${wins}/${known.length}${detail ? ` (${detail})` : ''}`;
+}
+
+/**
+ * One sentence per table (and Figure 3) on whether our results agree in direction with the paper's, e.g.
+ * "Table 1 (PI-CAI): A-FL > FL in Dice: paper yes (+0.054), ours yes (+0.012, p = 0.03, …) → agrees."
+ */
+export function agreementSentences(input: AgreementInput): string[] {
+  const { paper, comparisons } = input;
+  const out: string[] = [];
+  const byTable = (id: PaperTableId) => comparisons.filter((c) => c.table === id);
+
+  for (const id of [1, 2] as const) {
+    const list = byTable(id);
+    const ds = paper ? datasetName(paper[`table${id}`].dataset) : id === 1 ? 'PI-CAI' : 'BraTS';
+    const p = paper ? paperDiff(paper, id, 'afl', 'focal') : NaN;
+    const paperText = Number.isNaN(p) ? 'paper n/a' : `paper ${yesNo(p)} (${formatSigned(p)})`;
+    if (list.length === 0) out.push(`Table ${id} (${ds}): A-FL > FL in Dice: ${paperText}, ours n/a (no paired A-FL and FL results yet).`);
+    else out.push(`Table ${id} (${ds}): A-FL > FL in Dice: ${paperText}, ${list.map((c) => `ours ${where(c, list)}${ours(c)}${verdict(p, c.meanDiff)}`).join('; ')}.`);
+  }
+
+  {
+    const list = byTable(3);
+    const paperWins = paper ? paper.table3.rows.filter((r) => r.loss !== 'afl').map((r) => paperDiff(paper, 3, 'afl', r.loss)) : [];
+    const paperText = paper ? `paper ${paperWins.filter((d) => d > 0).length}/${paperWins.length}` : 'paper n/a';
+    out.push(
+      list.length === 0
+        ? `Table 3 (PI-CAI): A-FL > each baseline loss in Dice: ${paperText}, ours n/a (no paired results yet).`
+        : `Table 3 (PI-CAI): A-FL > each baseline loss in Dice: ${paperText}, ${countLine(list, (c) => `${where(c, list)}vs ${c.b}`)}.`,
+    );
+  }
+
+  {
+    const list = byTable(4);
+    const models = paper ? [...new Set(paper.table4.rows.map((r) => r.model))] : [];
+    const paperWins = paper ? models.map((m) => paperDiff(paper, 4, 'afl', 'focal', m)) : [];
+    const paperText = paper ? `paper ${paperWins.filter((d) => d > 0).length}/${paperWins.length}` : 'paper n/a';
+    out.push(
+      list.length === 0
+        ? `Table 4 (PI-CAI): A-FL > FL in Dice for each model: ${paperText}, ours n/a (no paired results yet).`
+        : `Table 4 (PI-CAI): A-FL > FL in Dice for each model: ${paperText}, ${countLine(list, (c) => `${c.model}${new Set(list.map((x) => x.setting)).size > 1 ? ` (${c.setting})` : ''}`)}.`,
+    );
+  }
+
+  for (const ds of ['picai', 'brats'] as const) {
+    const list = byTable(5).filter((c) => c.dataset.endsWith(ds));
+    let paperText = 'paper n/a';
+    let paperBest = '';
+    if (paper) {
+      const rows = paper.table5.rows;
+      const base = rows.find((r) => !r.alphaVa && !r.gammaVa && !r.gammaMSa);
+      const others = rows.filter((r) => r !== base);
+      if (base) paperText = `paper ${others.filter((r) => r[ds].dice > base[ds].dice).length}/${others.length}`;
+      const best = rows.reduce((a, b) => (b[ds].dice > a[ds].dice ? b : a));
+      paperBest = `paper ${best.alphaVa && best.gammaVa && best.gammaMSa ? 'yes' : 'no'}`;
+    }
+    const t5 = input.tables.table5?.rows().filter((r) => String(r.dataset).endsWith(ds) && Number.isFinite(r.dice_mean)) ?? [];
+    let oursBest = 'ours n/a';
+    if (t5.length > 1) {
+      const best = t5.reduce((a, b) => (b.dice_mean > a.dice_mean ? b : a));
+      oursBest = `ours ${best.loss === 'afl' && best.alphaVa && best.gammaVa && best.gammaMSa ? 'yes' : `no (best: ${best.variant})`}`;
+    }
+    const head = `Table 5 (${datasetName(ds)}): each ablation row > the FL row in Dice: ${paperText}, `;
+    const tail = `; all three switches give the best Dice: ${paperBest || 'paper n/a'}, ${oursBest}.`;
+    out.push(list.length === 0 ? `${head}ours n/a (no paired results yet)${tail}` : `${head}${countLine(list, (c) => `${where(c, list)}${c.a}`)}${tail}`);
+  }
+
+  if (input.figure3) {
+    const rows = input.figure3.rows.filter((r) => r.setting !== '—');
+    const pg = paper?.figure3.relativeDiceGainPercent;
+    const parts: string[] = [];
+    const pair = (measure: 'smoothness' | 'volume', hard: string, easy: string, label: string) => {
+      const paperText = pg ? `paper ${yesNo((pg as any)[measure][hard] - (pg as any)[measure][easy])} (${formatSigned((pg as any)[measure][hard], 2)} % vs ${formatSigned((pg as any)[measure][easy], 2)} %)` : 'paper n/a';
+      const h = rows.find((r) => r.measure === measure && r.group === hard);
+      const e = rows.find((r) => r.measure === measure && r.group === easy);
+      const d = h && e ? h.gainPercent - e.gainPercent : NaN;
+      const oursText = Number.isFinite(d) ? `ours ${yesNo(d)} (${formatSigned(h!.gainPercent, 2)} % vs ${formatSigned(e!.gainPercent, 2)} %)` : 'ours n/a';
+      parts.push(`${label}: ${paperText}, ${oursText}${pg && Number.isFinite(d) ? verdict((pg as any)[measure][hard] - (pg as any)[measure][easy], d) : ''}`);
+    };
+    pair('smoothness', 'poor', 'good', "A-FL's Dice gain is larger for poor than for good boundary smoothness");
+    pair('volume', 'small', 'large', 'larger for small than for large volume');
+    const known = rows.filter((r) => Number.isFinite(r.gainPercent));
+    const paperAll = pg ? Object.values(pg.smoothness).concat(Object.values(pg.volume)) : [];
+    parts.push(`A-FL > FL in every group: ${pg ? `paper ${paperAll.filter((g) => g > 0).length}/${paperAll.length}` : 'paper n/a'}, ${known.length ? `ours ${known.filter((r) => r.gainPercent > 0).length}/${known.length}` : 'ours n/a'}`);
+    const multi = new Set(rows.map((r) => `${r.setting}|${r.model}`)).size > 1;
+    out.push(`Figure 3 (PI-CAI${multi ? ', first setting shown' : ''}): ${parts.join('; ')}.`);
+  }
+  return out;
+}
+
+function paperDiff(paper: PaperTables, id: 1 | 2 | 3 | 4, a: string, b: string, model?: string): number {
+  const rows = paper[`table${id}`].rows.filter((r) => model === undefined || r.model === model);
+  const ra = rows.find((r) => r.loss === a);
+  const rb = rows.find((r) => r.loss === b);
+  return ra && rb ? ra.dice - rb.dice : NaN;
+}

@@ -1,0 +1,195 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CellConfig } from '../results/result-schema';
+import { barChartSvg, type BarPanel } from './bar-chart-svg';
+import { buildReport, type ReportData } from './build-report';
+import { METRIC_LABELS, type MetricView, type SplitChoice } from './case-rows';
+import { FIGURE3_GROUPS } from './figure3';
+import { figure3Html, plotlyBundlePath, type PlotlyMode } from './figure3-html';
+import { loadResults } from './load-results';
+import { missingCells, type ExpectedCell, type MissingCell } from './missing-cells';
+import { PAPER_TABLE_IDS } from './paper-comparison';
+import { loadPaperTables, type PaperTables } from './paper-tables';
+
+export interface WriteReportOptions {
+  /** Results folder: reads `<dir>/cells/*.json`. */
+  dir: string;
+  /** Where the report goes; default `<dir>/report`. */
+  outDir?: string;
+  /** The cells the grid should have produced: those without a usable result are listed as missing. */
+  expected?: readonly ExpectedCell[];
+  /** Derives a cell id from a config (for `expected` configs without an id). */
+  cellIdOf?: (config: CellConfig) => string;
+  /** The paper's numbers: a `tables.json` path, the loaded tables, `null` for none; default: looked up ({@link loadPaperTables}). */
+  paper?: string | PaperTables | null;
+  /** Metric view of the main tables; the other view goes to an appendix. Default `'hard'`. */
+  metrics?: MetricView;
+  /** Default `'val'`. */
+  split?: SplitChoice;
+  /** Bootstrap resamples; default 2000. */
+  resamples?: number;
+  /** Bootstrap seed; default 0. */
+  seed?: number;
+  /** How figure3.html gets plotly.js: `'file'` (default, `plotly.min.js` copied beside it) or `'inline'`. */
+  plotly?: PlotlyMode;
+}
+
+export interface WriteReportResult {
+  markdown: string;
+  files: {
+    report: string;
+    /** table1.csv … table5.csv, figure3.csv, paired.csv, and the other metric view's table<N>-<view>.csv. */
+    csv: string[];
+    figure3Html: string;
+    figure3Svg: string;
+    tablesSvg: string;
+    /** The plotly bundle copied beside figure3.html (absent with `plotly: 'inline'`). */
+    plotlyJs?: string;
+  };
+  /** Every file written, report.md first. */
+  written: string[];
+  report: ReportData;
+  problems: string[];
+  missing: MissingCell[];
+}
+
+/**
+ * Writes the report of a results folder: `report.md` (agreement sentences, Tables 1–5 beside the paper, Figure 3,
+ * paired statistics, the other metric view, missing cells, problems), one CSV per table, `figure3.svg`,
+ * `tables-dice.svg`, and `figure3.html` (plotly). Bad result files are reported, never thrown on.
+ *
+ * @example const { markdown, files } = writeReport({ dir: 'runs/quick' });
+ */
+export function writeReport(options: WriteReportOptions): WriteReportResult {
+  const outDir = options.outDir ?? path.join(options.dir, 'report');
+  fs.mkdirSync(outDir, { recursive: true });
+  const loaded = loadResults(options.dir);
+  const paper = options.paper === undefined ? loadPaperTables() : typeof options.paper === 'string' ? loadPaperTables(options.paper) : options.paper;
+  const metrics = options.metrics ?? 'hard';
+  const other: MetricView = metrics === 'hard' ? 'soft' : 'hard';
+  const common = { split: options.split, resamples: options.resamples, seed: options.seed };
+  const report = buildReport(loaded.results, paper, { ...common, metrics });
+  const otherView = buildReport(loaded.results, paper, { ...common, metrics: other });
+  const missing = options.expected ? missingCells(loaded.results, options.expected, { cellIdOf: options.cellIdOf, invalidCellIds: loaded.invalidCellIds }) : [];
+
+  const csv: string[] = [];
+  const writeCsv = (name: string, text: string) => {
+    const file = path.join(outDir, name);
+    fs.writeFileSync(file, text);
+    csv.push(file);
+  };
+  for (const id of PAPER_TABLE_IDS) writeCsv(`table${id}.csv`, report.tables[`table${id}`].toCSV());
+  writeCsv('figure3.csv', report.figure3.table.toCSV());
+  writeCsv('paired.csv', report.paired.toCSV());
+  for (const id of PAPER_TABLE_IDS) writeCsv(`table${id}-${other}.csv`, otherView.tables[`table${id}`].toCSV());
+
+  const figure3Svg = path.join(outDir, 'figure3.svg');
+  fs.writeFileSync(figure3Svg, figure3Svg_(report));
+  const tablesSvg = path.join(outDir, 'tables-dice.svg');
+  fs.writeFileSync(tablesSvg, tablesDiceSvg(report));
+  const figure3HtmlFile = path.join(outDir, 'figure3.html');
+  const plotly = options.plotly ?? 'file';
+  fs.writeFileSync(figure3HtmlFile, figure3Html(report.figure3, { plotly }));
+  let plotlyJs: string | undefined;
+  if (plotly === 'file') {
+    plotlyJs = path.join(outDir, 'plotly.min.js');
+    fs.copyFileSync(plotlyBundlePath(), plotlyJs);
+  }
+
+  const viewName = (v: MetricView) => (v === 'hard' ? 'hard metrics (tumour channel, p > 0.5)' : "the authors' soft metrics");
+  const lines: string[] = [];
+  lines.push('# A-FL reproduction report', '');
+  lines.push(`- results: \`${options.dir}\` — ${loaded.results.length} cell result(s) read${loaded.problems.length ? `, ${loaded.problems.length} problem line(s) (see the end)` : ''}`);
+  lines.push(`- settings: ${report.settings.length ? report.settings.join('; ') : 'none'}`);
+  lines.push(`- cases: split \`${report.split}\`${report.split === 'val' ? " (the set the best epoch was chosen on, as in the paper's protocol)" : ''}; metrics: ${viewName(metrics)}; the other view is in the appendix`);
+  lines.push(`- paper: ${paper ? `\`${paper.file}\`` : 'n/a (tables.json not found)'}`);
+  if (options.expected) lines.push(`- expected cells: ${options.expected.length}, missing: ${missing.length}`);
+  lines.push('');
+  lines.push(report.toMarkdown({ heading: 2 }));
+  lines.push('## Figures', '');
+  lines.push('![Figure 3: Dice of FL and A-FL by smoothness and volume tertile](figure3.svg)', '');
+  lines.push('Interactive version: [figure3.html](figure3.html).', '');
+  lines.push('![Dice of Tables 1–4, paper vs ours](tables-dice.svg)', '');
+  lines.push(`## Appendix: Tables 1–5 with ${viewName(other)}`, '');
+  for (const id of PAPER_TABLE_IDS) lines.push(otherView.tables[`table${id}`].toMarkdown({ heading: 3 }));
+  if (options.expected) {
+    lines.push(`## Missing cells (${missing.length} of ${options.expected.length} expected)`, '');
+    if (missing.length === 0) lines.push('None: every expected cell has a result.');
+    for (const m of missing) lines.push(`- \`${m.cellId}\`: ${m.reason}`);
+    lines.push('');
+  }
+  lines.push('## Problems reading results', '');
+  if (loaded.problems.length === 0) lines.push('None.');
+  for (const p of loaded.problems) lines.push(`- ${p}`);
+  lines.push('');
+  if (paper?.notes.length) {
+    lines.push('## Notes on the paper\'s numbers', '', ...paper.notes.map((n) => `- ${n}`), '');
+  }
+  const markdown = lines.join('\n');
+  const reportFile = path.join(outDir, 'report.md');
+  fs.writeFileSync(reportFile, markdown);
+  return {
+    markdown,
+    files: { report: reportFile, csv, figure3Html: figure3HtmlFile, figure3Svg, tablesSvg, plotlyJs },
+    written: [reportFile, ...csv, figure3Svg, tablesSvg, figure3HtmlFile, ...(plotlyJs ? [plotlyJs] : [])],
+    report,
+    problems: loaded.problems,
+    missing,
+  };
+}
+
+function figure3Svg_(report: ReportData): string {
+  const rows = report.figure3.rows;
+  const first = rows[0];
+  const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
+  const gain = (v: number, paper: number) =>
+    `${Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(1)} %` : '—'} (paper ${Number.isFinite(paper) ? `+${paper.toFixed(1)} %` : 'n/a'})`;
+  const panels: BarPanel[] = (['smoothness', 'volume'] as const).map((measure) => {
+    const groups = FIGURE3_GROUPS[measure];
+    const pick = groups.map((g) => sel.find((r) => r.measure === measure && r.group === g));
+    return {
+      title: measure === 'smoothness' ? 'boundary smoothness tertile' : 'lesion volume tertile',
+      categories: [...groups],
+      series: [
+        { name: 'FL', values: pick.map((r) => r?.flDice ?? NaN) },
+        { name: 'A-FL', values: pick.map((r) => r?.aflDice ?? NaN) },
+      ],
+      annotations: pick.map((r) => (r ? gain(r.gainPercent, r.paperGainPercent) : '')),
+    };
+  });
+  return barChartSvg({ title: 'Figure 3: mean Dice of FL vs A-FL (PI-CAI); A-FL gain ours (paper)', panels, yLabel: 'mean Dice', panelWidth: 400 });
+}
+
+function tablesDiceSvg(report: ReportData): string {
+  const panels: BarPanel[] = [];
+  const firstSetting = (rows: Record<string, any>[]) => {
+    const s = rows.find((r) => r.setting !== '—')?.setting;
+    return rows.filter((r) => r.setting === s || r.setting === '—');
+  };
+  for (const id of [1, 2, 3] as const) {
+    const rows = firstSetting(report.tables[`table${id}`].rows());
+    panels.push({
+      title: `Table ${id}`,
+      categories: rows.map((r) => String(r.variant)),
+      series: [
+        { name: 'paper', values: rows.map((r) => r.dice_paper) },
+        { name: 'ours', values: rows.map((r) => r.dice_mean), errors: rows.map((r) => r.dice_std) },
+      ],
+    });
+  }
+  const t4 = firstSetting(report.tables.table4.rows());
+  const models = [...new Set(t4.map((r) => String(r.model)))];
+  const short: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
+  const pick = (model: string, variant: string, key: string) => t4.find((r) => r.model === model && r.variant === variant)?.[key] ?? NaN;
+  panels.push({
+    title: 'Table 4',
+    categories: models.map((m) => short[m] ?? m),
+    series: [
+      { name: 'FL paper', values: models.map((m) => pick(m, 'FL', 'dice_paper')) },
+      { name: 'FL ours', values: models.map((m) => pick(m, 'FL', 'dice_mean')) },
+      { name: 'A-FL paper', values: models.map((m) => pick(m, 'A-FL', 'dice_paper')) },
+      { name: 'A-FL ours', values: models.map((m) => pick(m, 'A-FL', 'dice_mean')) },
+    ],
+  });
+  return barChartSvg({ title: `${METRIC_LABELS.dice} of Tables 1–4: paper vs ours (mean ± sd)`, panels, yLabel: 'Dice', panelWidth: 420 });
+}
