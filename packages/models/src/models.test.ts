@@ -1,11 +1,11 @@
-import { test, describe, before } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { diceLoss } from '@afl/core';
 import { createModel, CreateModelOptions, ModelName, has3dTraining } from './index';
-import { blobTarget, noisyInput, seedWeights } from './testing/helpers';
+import { blobTarget, noisyInput, seedWeights, setupBackend } from './testing/helpers';
 
 interface Case {
   name: ModelName;
@@ -13,23 +13,70 @@ interface Case {
   sizes2d: number[][];
   strides3d?: CreateModelOptions['strides'];
   sizes3d: number[][];
+  train3d: { size: number[]; options?: CreateModelOptions };
 }
 
 const CASES: Case[] = [
   { name: 'unet', small: { channels: [4, 8, 16] }, sizes2d: [[16, 16], [8, 24]],
-    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 16, 8]] },
+    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 16, 8]],
+    train3d: { size: [4, 8, 8], options: { strides: [[1, 2, 2], [2, 2, 2]] } } },
   { name: 'attention-unet', small: { channels: [4, 8, 16] }, sizes2d: [[16, 16], [12, 20]],
-    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [6, 16, 8]] },
+    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [6, 16, 8]],
+    train3d: { size: [4, 8, 8], options: { strides: [[1, 2, 2], [2, 2, 2]] } } },
   { name: 'r2unet', small: { channels: [4, 8] }, sizes2d: [[16, 16], [6, 10]],
-    strides3d: [[1, 2, 2]], sizes3d: [[3, 8, 8]] },
+    strides3d: [[1, 2, 2]], sizes3d: [[3, 8, 8]],
+    train3d: { size: [4, 8, 8], options: { strides: [[2, 2, 2]] } } },
   { name: 'regunet', small: { numChannelInitial: 4, depth: 2 }, sizes2d: [[16, 16], [8, 12]],
-    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 12, 8]] },
-  { name: 'resnet50-unet', small: { baseWidth: 4, blocks: [1, 1, 1, 1], decoderChannels: [16, 8, 8, 4, 4] },
-    sizes2d: [[32, 64], [64, 32]], sizes3d: [[24, 160, 128], [12, 32, 64]] },
+    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 12, 8]],
+    train3d: { size: [4, 8, 8], options: { strides: [[1, 2, 2], [2, 2, 2]] } } },
+  // Stage strides 2-2-2-1-1 keep the 2-D training input small (16 x 16) with a 2 x 2 bottleneck (BN over one value
+  // would cut the gradient); the 3-D cases use the PI-CAI strides (default).
+  { name: 'resnet50-unet', small: { baseWidth: 4, blocks: [1, 1, 1, 1], decoderChannels: [16, 8, 8, 4, 4],
+    strides: [2, 2, 2, 1, 1] }, sizes2d: [[16, 16], [32, 16]], sizes3d: [[24, 160, 128], [12, 32, 64]],
+    train3d: { size: [4, 16, 16], options: { strides: [[1, 2, 2], [1, 2, 2], [2, 2, 2], [1, 1, 1], [1, 1, 1]] } } },
 ];
 
+const NO_3D = 'skipped: @afl/backend does not export layers.batchNormalization/upSampling3d/conv3dTranspose yet';
+
+/** Gradients reach every trainable weight; 30 SGD steps lower the Dice loss; no step leaks a tensor. */
+export function trainsAndReachesEveryWeight(name: ModelName, options: CreateModelOptions, size: number[],
+  learningRate = 0.1): void {
+  const model = createModel(name, options);
+  seedWeights(model, 7);
+  const y = blobTarget(size, options.outChannels ?? 1);
+  const x = noisyInput(y, options.inChannels ?? 1, 11);
+  const loss = () => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value, grads } = tf.variableGrads(loss, vars);
+  value.dispose();
+  for (const w of model.trainableWeights) {
+    const g = grads[(w.read() as tf.Variable).name];
+    assert.ok(g, `gradient reaches ${w.name}`);
+    assert.ok(tf.tidy(() => tf.sum(tf.abs(g)).arraySync() as number) > 0, `gradient of ${w.name} is non-zero`);
+  }
+  tf.dispose(grads);
+
+  const optimizer = tf.train.sgd(learningRate);
+  const losses: number[] = [];
+  for (let step = 0; step < 30; step++) {
+    const before = tf.memory().numTensors;
+    const cost = optimizer.minimize(loss, true, vars)!;
+    losses.push(cost.dataSync()[0]);
+    cost.dispose();
+    if (step > 0) assert.equal(tf.memory().numTensors, before, 'a training step leaks no tensor');
+  }
+  const first = losses[0];
+  const last = Math.min(...losses.slice(-5));
+  assert.ok(last < 0.75 * first,
+    `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+  optimizer.dispose();
+  tf.dispose([x, y]);
+  model.dispose();
+}
+
 before(async () => {
-  await tf.setBackend('cpu');
+  assert.ok(await setupBackend('cpu'));
 });
 
 for (const c of CASES) {
@@ -55,8 +102,7 @@ for (const c of CASES) {
       }
     });
 
-    test('3-D forward pass (needs @afl/backend rank-5 batch norm)', { skip: has3dTraining() ? false :
-      'skipped: @afl/backend does not export layers.batchNormalization/upSampling3d/conv3dTranspose yet' }, () => {
+    test('3-D forward pass (needs @afl/backend rank-5 batch norm)', { skip: has3dTraining() ? false : NO_3D }, () => {
       const size = c.sizes3d[c.sizes3d.length - 1];
       const model = createModel(c.name, { ...c.small, spatialDims: 3, strides: c.strides3d, inChannels: 2,
         outChannels: 2 });
@@ -67,39 +113,14 @@ for (const c of CASES) {
     });
 
     test('2-D: 30 SGD steps of Dice loss drive the loss down; gradients reach every trainable weight', () => {
-      const size = c.sizes2d[0];
-      const model = createModel(c.name, { ...c.small, inChannels: 1, outChannels: 1 });
-      seedWeights(model, 7);
-      const y = blobTarget(size, 1);
-      const x = noisyInput(y, 1, 11);
-      const loss = () => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
-
-      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-      const { value, grads } = tf.variableGrads(loss, vars);
-      value.dispose();
-      for (const w of model.trainableWeights) {
-        const g = grads[(w.read() as tf.Variable).name];
-        assert.ok(g, `gradient reaches ${w.name}`);
-        assert.ok(tf.tidy(() => tf.sum(tf.abs(g)).arraySync() as number) > 0, `gradient of ${w.name} is non-zero`);
-      }
-      tf.dispose(grads);
-
-      const optimizer = tf.train.sgd(0.1);
-      const losses: number[] = [];
-      for (let step = 0; step < 30; step++) {
-        const before = tf.memory().numTensors;
-        const cost = optimizer.minimize(loss, true, vars)!;
-        losses.push(cost.dataSync()[0]);
-        cost.dispose();
-        if (step > 0) assert.equal(tf.memory().numTensors, before, 'a training step leaks no tensor');
-      }
-      const first = losses[0];
-      const last = Math.min(...losses.slice(-5));
-      assert.ok(last < 0.75 * first, `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
-      optimizer.dispose();
-      tf.dispose([x, y]);
-      model.dispose();
+      trainsAndReachesEveryWeight(c.name, { ...c.small, inChannels: 1, outChannels: 1 }, c.sizes2d[0]);
     });
+
+    test('3-D: 30 SGD steps of Dice loss drive the loss down; gradients reach every trainable weight',
+      { skip: has3dTraining() ? false : NO_3D }, () => {
+        trainsAndReachesEveryWeight(c.name, { ...c.small, ...c.train3d.options, spatialDims: 3, inChannels: 1,
+          outChannels: 2 }, c.train3d.size, 0.3);
+      });
   });
 }
 
@@ -112,6 +133,24 @@ test('R2U-Net shares its recurrent conv: one kernel per recurrent block, applied
   // ...each called t + 1 = 4 times.
   for (const l of conv3x3) assert.equal(l.inboundNodes.length, 4);
   model.dispose();
+});
+
+describe('wasm backend (through @afl/backend)', () => {
+  let ok = false;
+  before(async () => {
+    ok = await setupBackend('wasm');
+  });
+  after(async () => {
+    await setupBackend('cpu');
+  });
+  test('2-D and 3-D U-Net train on wasm', (t) => {
+    if (!ok) return t.skip('wasm backend not available through @afl/backend initBackend');
+    trainsAndReachesEveryWeight('unet', { channels: [4, 8, 16], inChannels: 1, outChannels: 1 }, [16, 16]);
+    if (has3dTraining()) {
+      trainsAndReachesEveryWeight('unet', { channels: [4, 8, 16], strides: [[1, 2, 2], [2, 2, 2]], spatialDims: 3,
+        inChannels: 1, outChannels: 2 }, [4, 8, 8], 0.3);
+    }
+  });
 });
 
 test('tfl layers model type', () => {

@@ -74,3 +74,21 @@ export function tinyDice(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
     return tf.mean(tf.sub(1, tf.div(tf.add(tf.mul(tp, 2), 1e-5), tf.add(den, 1e-5)))) as tf.Scalar;
   });
 }
+
+/**
+ * Selects a backend for tests through `@afl/backend`'s `initBackend` (which also installs its faster kernels and
+ * missing gradients) when that is available, else plain `tf.setBackend`. Returns false when the backend cannot start.
+ */
+export async function setupBackend(name: 'cpu' | 'wasm'): Promise<boolean> {
+  try {
+    const backend = require('@afl/backend') as { initBackend?: (o: { backend: string; quiet: boolean }) => Promise<unknown> };
+    if (typeof backend.initBackend === 'function') {
+      await backend.initBackend({ backend: name, quiet: true });
+      return tf.getBackend() === name;
+    }
+  } catch {
+    // fall through to tf.setBackend
+  }
+  if (name === 'wasm') return false;
+  return tf.setBackend(name);
+}
