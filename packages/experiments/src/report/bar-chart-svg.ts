@@ -3,8 +3,10 @@ export interface BarPanel {
   title: string;
   categories: string[];
   series: Array<{ name: string; values: number[]; errors?: number[] }>;
-  /** Text above each category's bars (e.g. the relative gain). */
+  /** Text under each category's label (e.g. the relative gain). */
   annotations?: string[];
+  /** Width of this panel in px; default the chart's `panelWidth`. */
+  width?: number;
 }
 
 export interface BarChartOptions {
@@ -34,7 +36,9 @@ export function barChartSvg(options: BarChartOptions): string {
   const height = options.height ?? 340;
   const colors = options.colors ?? DEFAULT_COLORS;
   const margin = { top: 56, right: 16, bottom: 64, left: 56 };
-  const width = margin.left + options.panels.length * panelWidth + margin.right;
+  const widths = options.panels.map((p) => p.width ?? panelWidth);
+  const offsets = widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const width = margin.left + widths.reduce((a, b) => a + b, 0) + margin.right;
   const plotH = height - margin.top - margin.bottom;
   const values = options.panels.flatMap((p) => p.series.flatMap((s) => s.values.map((v, i) => v + (s.errors?.[i] ?? 0)))).filter(Number.isFinite);
   const dataMax = values.length ? Math.max(...values) : 1;
@@ -46,9 +50,10 @@ export function barChartSvg(options: BarChartOptions): string {
   out.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`);
   // legend
   const names = [...new Set(options.panels.flatMap((p) => p.series.map((s) => s.name)))];
+  const colorOf = (name: string) => colors[names.indexOf(name) % colors.length];
   let lx = margin.left;
-  names.forEach((name, i) => {
-    out.push(`<rect x="${lx}" y="28" width="10" height="10" fill="${colors[i % colors.length]}"/>`);
+  names.forEach((name) => {
+    out.push(`<rect x="${lx}" y="28" width="10" height="10" fill="${colorOf(name)}"/>`);
     out.push(`<text x="${lx + 14}" y="37">${escapeXml(name)}</text>`);
     lx += 24 + name.length * 6.5;
   });
@@ -63,16 +68,17 @@ export function barChartSvg(options: BarChartOptions): string {
     out.push(`<text transform="translate(14 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
   }
   options.panels.forEach((panel, p) => {
-    const x0 = margin.left + p * panelWidth;
-    const catW = (panelWidth - 16) / Math.max(1, panel.categories.length);
-    out.push(`<text x="${x0 + panelWidth / 2}" y="${height - 10}" text-anchor="middle" font-weight="bold">${escapeXml(panel.title)}</text>`);
-    out.push(`<line x1="${x0}" x2="${x0 + panelWidth - 8}" y1="${y(0)}" y2="${y(0)}" stroke="#333"/>`);
+    const x0 = margin.left + offsets[p];
+    const w = widths[p];
+    const catW = (w - 16) / Math.max(1, panel.categories.length);
+    out.push(`<text x="${x0 + w / 2}" y="${height - 10}" text-anchor="middle" font-weight="bold">${escapeXml(panel.title)}</text>`);
+    out.push(`<line x1="${x0}" x2="${x0 + w - 8}" y1="${y(0)}" y2="${y(0)}" stroke="#333"/>`);
     panel.categories.forEach((cat, c) => {
       const cx = x0 + 8 + c * catW;
       const barW = (catW * 0.8) / Math.max(1, panel.series.length);
       panel.series.forEach((s, si) => {
         const v = s.values[c];
-        const color = colors[names.indexOf(s.name) % colors.length];
+        const color = colorOf(s.name);
         const bx = cx + catW * 0.1 + si * barW;
         if (Number.isFinite(v)) {
           out.push(`<rect x="${bx.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${s.name}, ${cat}: ${v.toFixed(3)}`)}</title></rect>`);

@@ -101,7 +101,11 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   lines.push('# A-FL reproduction report', '');
   lines.push(`- results: \`${options.dir}\` — ${loaded.results.length} cell result(s) read${loaded.problems.length ? `, ${loaded.problems.length} problem line(s) (see the end)` : ''}`);
   lines.push(`- settings: ${report.settings.length ? report.settings.join('; ') : 'none'}`);
-  lines.push(`- cases: split \`${report.split}\`${report.split === 'val' ? " (the set the best epoch was chosen on, as in the paper's protocol)" : ''}; metrics: ${viewName(metrics)}; the other view is in the appendix`);
+  const bySplit = { val: 0, test: 0 };
+  for (const r of loaded.results) for (const k of r.cases) bySplit[k.split]++;
+  const splitNote = report.split === 'val' ? " (the set the best epoch was chosen on, as in the paper's protocol)" : report.split === 'test' ? ' (held out, never used to choose the epoch)' : '';
+  lines.push(`- cases: split \`${report.split}\`${splitNote}; evaluated cases in the files: ${bySplit.val} val, ${bySplit.test} test (all cells, all seeds)`);
+  lines.push(`- metrics: ${viewName(metrics)}; the other view is in the appendix`);
   lines.push(`- paper: ${paper ? `\`${paper.file}\`` : 'n/a (tables.json not found)'}`);
   if (options.expected) lines.push(`- expected cells: ${options.expected.length}, missing: ${missing.length}`);
   lines.push('');
@@ -170,6 +174,7 @@ function tablesDiceSvg(report: ReportData): string {
     const rows = firstSetting(report.tables[`table${id}`].rows());
     panels.push({
       title: `Table ${id}`,
+      width: Math.max(300, 70 * rows.length),
       categories: rows.map((r) => String(r.variant)),
       series: [
         { name: 'paper', values: rows.map((r) => r.dice_paper) },
@@ -178,18 +183,16 @@ function tablesDiceSvg(report: ReportData): string {
     });
   }
   const t4 = firstSetting(report.tables.table4.rows());
-  const models = [...new Set(t4.map((r) => String(r.model)))];
   const short: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
-  const pick = (model: string, variant: string, key: string) => t4.find((r) => r.model === model && r.variant === variant)?.[key] ?? NaN;
   panels.push({
     title: 'Table 4',
-    categories: models.map((m) => short[m] ?? m),
+    width: Math.max(300, 72 * t4.length),
+    categories: t4.map((r) => `${short[r.model] ?? r.model} ${r.variant}`),
     series: [
-      { name: 'FL paper', values: models.map((m) => pick(m, 'FL', 'dice_paper')) },
-      { name: 'FL ours', values: models.map((m) => pick(m, 'FL', 'dice_mean')) },
-      { name: 'A-FL paper', values: models.map((m) => pick(m, 'A-FL', 'dice_paper')) },
-      { name: 'A-FL ours', values: models.map((m) => pick(m, 'A-FL', 'dice_mean')) },
+      { name: 'paper', values: t4.map((r) => r.dice_paper) },
+      { name: 'ours', values: t4.map((r) => r.dice_mean), errors: t4.map((r) => r.dice_std) },
     ],
   });
-  return barChartSvg({ title: `${METRIC_LABELS.dice} of Tables 1–4: paper vs ours (mean ± sd)`, panels, yLabel: 'Dice', panelWidth: 420 });
+  const colors = ['#9ecae9', '#f58518'];
+  return barChartSvg({ title: `${METRIC_LABELS.dice} of Tables 1–4: paper vs ours (mean ± sd over cases × seeds)`, panels, yLabel: 'Dice', colors });
 }
