@@ -28,8 +28,12 @@ export function inflateSync(src: Uint8Array, expectedBytes: number, gzip: boolea
   return gzip ? zlib.gunzipSync(src, options(expectedBytes)) : zlib.unzipSync(src, options(expectedBytes));
 }
 
-/** {@link inflateSync} on the libuv thread pool. */
-export function inflateAsync(src: Uint8Array, expectedBytes: number, gzip: boolean): Promise<Buffer> {
+/** Below this output size the thread-pool round trip costs more than inflating on the calling thread. */
+const ASYNC_MIN_BYTES = 1 << 20;
+
+/** {@link inflateSync} on the libuv thread pool (inline for outputs under 1 MiB). */
+export async function inflateAsync(src: Uint8Array, expectedBytes: number, gzip: boolean): Promise<Buffer> {
+  if (expectedBytes < ASYNC_MIN_BYTES) return inflateSync(src, expectedBytes, gzip);
   return gzip ? gunzipAsync(src, options(expectedBytes)) : unzipAsync(src, options(expectedBytes));
 }
 
