@@ -76,6 +76,9 @@ function seeds(): Seed[] {
     out.push({ name: 'brain.mha', bytes: mha, headerBytes: mha.indexOf('ElementDataFile') + 22, kind: 'text' });
     const t2w = fs.readFileSync(path.join(dir, 'picai-images/ProstateX-0000_07-07-2011_hbv.mha'));
     out.push({ name: 'hbv.mha', bytes: t2w, headerBytes: t2w.indexOf('ElementDataFile') + 22, kind: 'text' });
+    const air = read('formats/nifti-reader-js/air.hdr.gz');
+    const airImg = fs.readFileSync(path.join(dir, 'formats/nifti-reader-js/air.img.gz'));
+    out.push({ name: 'air.hdr', bytes: air, headerBytes: air.length, kind: 'binary', companions: { 'air.img.gz': airImg } });
     const raw = fs.readFileSync(path.join(dir, 'formats/elastix/fixed.raw'));
     const mhd = fs.readFileSync(path.join(dir, 'formats/elastix/fixed.mhd'));
     out.push({ name: 'fixed.mhd', bytes: mhd, headerBytes: mhd.length, kind: 'text', companions: { 'fixed.raw': raw } });

@@ -39,13 +39,18 @@ export function loadNiftiReaderSync(): NiftiReader {
   return cached;
 }
 
-/** Loads nifti-reader-js (once). */
+/** Loads nifti-reader-js with a real dynamic `import()` (works on every Node version; not cached). */
+export async function importNiftiReader(): Promise<NiftiReader> {
+  return (await importEsm(pathToFileURL(entryFile()).href)) as NiftiReader;
+}
+
+/** Loads nifti-reader-js (once): `require()` where Node supports it, else `import()`. */
 export async function loadNiftiReader(): Promise<NiftiReader> {
   if (cached) return cached;
   try {
     return loadNiftiReaderSync();
   } catch {
-    cached = (await importEsm(pathToFileURL(entryFile()).href)) as NiftiReader;
+    cached = await importNiftiReader();
     return cached;
   }
 }
