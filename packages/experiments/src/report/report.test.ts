@@ -222,6 +222,18 @@ describe('buildReport', () => {
     assert.match(r.agreement[0], /ours n\/a/);
     assert.equal(r.figure3.rows.length, 6);
   });
+  it('keeps settings apart: two profiles give two rows per paper row and their own comparisons', () => {
+    const both = [...results, ...syntheticResults({ profile: 'smoke', seeds: [0] })];
+    const r = buildReport(both, paper, { resamples: 100 });
+    const t1 = r.tables.table1.rows();
+    assert.deepEqual(t1.map((x) => `${x.variant} ${x.setting} ${x.seeds}`), [
+      'FL quick · paper · 3-D 3', 'FL smoke · paper · 3-D 1', 'A-FL quick · paper · 3-D 3', 'A-FL smoke · paper · 3-D 1',
+    ]);
+    assert.match(r.tables.table1.toMarkdown(), /\| setting \|/);
+    const c1 = r.comparisons.filter((c) => c.table === 1);
+    assert.deepEqual(c1.map((c) => [c.setting, c.pairs]), [['quick · paper · 3-D', 33], ['smoke · paper · 3-D', 11]]);
+    assert.match(r.agreement[0], /ours quick · paper · 3-D: yes .*; ours smoke · paper · 3-D: yes/);
+  });
   it('CSV has one header and one line per row, numbers unformatted', () => {
     const csv = report.tables.table1.toCSV().trim().split('\n');
     assert.equal(csv.length, 3);

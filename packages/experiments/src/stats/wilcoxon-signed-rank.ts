@@ -45,6 +45,10 @@ export const WILCOXON_EXACT_MAX_N = 25;
  * - normal approximation: z = (T − n(n+1)/4) / σ with σ² = n(n+1)(2n+1)/24 − Σ_t (t³ − t)/48 over tie groups of size t,
  *   no continuity correction (scipy's default `correction=False`), p = 2 Φ(−|z|).
  *
+ * Versus scipy.stats.wilcoxon (1.17): `method: 'approx'` gives scipy's `method='approx'` exactly; scipy's `'auto'` uses the
+ * exact distribution up to n = 50 (here 25) and, for small samples with ties or zeros, a permutation distribution, so
+ * its `'auto'` p-values can differ from ours in those cases.
+ *
  * @see Wilcoxon F. (1945) Individual comparisons by ranking methods. Biometrics Bulletin 1(6):80–83.
  * @example wilcoxonSignedRank([1, 2, 3, 4, 5]).pValue // 0.0625 = 2 · 1/2⁵ (exact: all five differences positive)
  */
