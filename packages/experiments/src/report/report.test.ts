@@ -9,6 +9,7 @@ import { barChartSvg } from './bar-chart-svg';
 import { buildReport } from './build-report';
 import { caseRows } from './case-rows';
 import { figure3 } from './figure3';
+import { loadArqueroBundle } from './load-arquero';
 import { loadResults } from './load-results';
 import { missingCells } from './missing-cells';
 import { formatPaperValue } from './paper-comparison';
@@ -261,6 +262,15 @@ describe('ReportTable, formatting and charts', () => {
     assert.equal((svg.match(/<rect [^>]*><title>/g) ?? []).length, 3);
     assert.ok(svg.includes('T &lt;1&gt;'));
     assert.ok(svg.trim().endsWith('</svg>'));
+  });
+});
+
+describe('arquero loading', () => {
+  it('the UMD bundle (the fallback for Node < 20.19) gives the same summaries', () => {
+    const aq = loadArqueroBundle();
+    const t = aq.from([{ g: 'a', x: 1 }, { g: 'a', x: NaN }, { g: 'a', x: 3 }, { g: 'b', x: 2 }]);
+    const r = t.groupby('g').rollup({ m: aq.op.mean('x'), s: aq.op.stdev('x'), v: aq.op.valid('x') }).objects();
+    assert.deepEqual(r, [{ g: 'a', m: 2, s: Math.SQRT2, v: 2 }, { g: 'b', m: 2, s: undefined, v: 1 }]);
   });
 });
 
