@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers tfjs-core's gradients on import (tfjs-core alone has none).
 import '@tensorflow/tfjs-layers';
 import { overrideGradient } from '../kernels/override-kernel';
+import { batchNormGrad } from './batch-norm-grad';
 
 type Pad3D = 'valid' | 'same';
 type Triple = [number, number, number];
@@ -29,9 +30,10 @@ const conv3dBackpropInputGrad: tf.GradConfig = {
 
 let installed = false;
 
-/** Register the gradients this package adds (idempotent, backend independent). */
+/** Register the gradients this package adds or replaces (idempotent, backend independent). */
 export function installGradients(): void {
   if (installed) return;
   overrideGradient(conv3dBackpropInputGrad);
+  overrideGradient(batchNormGrad);
   installed = true;
 }

@@ -9,6 +9,7 @@ type Case = [string, number[], number[], (x: tf.Tensor, w: tf.Tensor) => tf.Tens
 const CASES: Case[] = [
   ['conv2d stride 1 same', [1, 7, 6, 3], [3, 3, 3, 4], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')],
   ['conv2d stride 2 same, batch 2', [2, 7, 6, 3], [3, 3, 3, 4], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same')],
+  ['conv2d stride 1 same, batch 8 (conv formulation of the filter gradient)', [8, 5, 4, 3], [3, 3, 3, 2], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')],
   ['conv2d stride 2 valid', [1, 8, 7, 3], [3, 3, 3, 4], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'valid')],
   ['conv2d 7x7 stride 2 same (ResNet stem)', [1, 9, 8, 3], [7, 7, 3, 4], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same')],
   ['conv2d 1x1 anisotropic stride [1, 2]', [1, 5, 6, 3], [1, 1, 3, 4], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 2], 'same')],

@@ -24,6 +24,11 @@ export function conv2dBackpropFilterViaConv(
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
     const { top, bottom, left, right } = info.padInfo;
     const [kh, kw, ci, co] = filterShape;
+    const [n, , , ] = x.shape;
+    // Measured on wasm: the per-tap matMuls win for small images with many channels.
+    if (n * dy.shape[1] * dy.shape[2] <= 2048 && info.strideHeight === 1 && info.strideWidth === 1) {
+      return viaTapMatMuls(x, dy, filterShape, info.padInfo);
+    }
     const xt = tf.transpose(x, [3, 1, 2, 0]);
     const f = tf.transpose(dy, [1, 2, 0, 3]);
     const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
@@ -31,6 +36,35 @@ export function conv2dBackpropFilterViaConv(
     if (out.shape[1] !== kh || out.shape[2] !== kw) out = tf.slice(out, [0, 0, 0, 0], [ci, kh, kw, co]);
     return tf.transpose(out, [1, 2, 0, 3]);
   });
+}
+
+/**
+ * Small batch, stride 1: one matMul per filter tap (a, b),
+ *   dW[a, b] = X_ab^T dy,  X_ab^T = window (a, b) of x transposed to [Ci, N, Hp, Wp],
+ * which keeps the long spatial axis as the GEMM's reduction axis (the conv
+ * formulation above has only N input channels, which XNNPACK handles poorly for N = 1).
+ */
+function viaTapMatMuls(
+  x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number],
+  pad: { top: number; bottom: number; left: number; right: number },
+): tf.Tensor4D {
+  const [n, h, w, ci] = x.shape;
+  const [, oh, ow, co] = dy.shape;
+  const [kh, kw] = filterShape;
+  const xp = (pad.top | pad.bottom | pad.left | pad.right) !== 0
+    ? tf.pad(x, [[0, 0], [pad.top, pad.bottom], [pad.left, pad.right], [0, 0]]) : x;
+  const xt = tf.transpose(xp, [3, 0, 1, 2]);
+  const dy2 = tf.reshape(dy, [n * oh * ow, co]);
+  const taps: tf.Tensor2D[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const win = (kh === 1 && kw === 1 && xt.shape[2] === oh && xt.shape[3] === ow)
+        ? xt : tf.slice(xt, [0, 0, a, b], [ci, n, oh, ow]);
+      taps.push(tf.matMul(tf.reshape(win, [ci, n * oh * ow]), dy2));
+    }
+  }
+  void h; void w;
+  return tf.reshape(taps.length === 1 ? taps[0] : tf.concat(taps, 0), [kh, kw, ci, co]);
 }
 
 /** Kernel body for `Conv2DBackpropFilter` (inputs x, dy). */

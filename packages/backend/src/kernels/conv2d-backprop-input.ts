@@ -66,7 +66,9 @@ export function conv2dBackpropInputViaConv(
     frontW = Math.max(0, frontW);
     backH = Math.max(0, backH);
     backW = Math.max(0, backW);
-    const wf = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    // Flipping both spatial axes = reversing the flattened kh*kw axis (a cheap rank-2 reverse).
+    const flipped = tf.reshape(tf.reverse(tf.reshape(filter, [kh * kw, -1]), 0), filter.shape) as tf.Tensor4D;
+    const wf = tf.transpose(flipped, [0, 1, 3, 2]);
     return tf.conv2d(dyu, wf, 1, [[0, 0], [frontH, backH], [frontW, backW], [0, 0]]);
   });
 }

@@ -1,6 +1,8 @@
 import { overrideKernel } from './override-kernel';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
+import { maxPoolGradKernel } from './max-pool-grad';
+import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
 
 const installed = new Set<string>();
@@ -13,12 +15,15 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Conv3D: 'slow on wasm; depth-folded XNNPACK conv2d',
     Conv3DBackpropInputV2: 'wrong on wasm (off by ~15 at stride 1); depth-folded conv2d input gradient',
     Conv3DBackpropFilterV2: 'wrong on wasm at stride 2; depth-folded conv2d filter gradient',
+    MaxPoolGrad: 'wrong on wasm (relative error ~1); mask of window maxima for filter == stride',
+    ResizeBilinearGrad: 'ignores halfPixelCenters on wasm; two batched matMuls',
   },
   cpu: {
     Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
     Conv3D: 'naive on cpu; depth-folded conv2d',
     Conv3DBackpropInputV2: 'naive on cpu; depth-folded conv2d input gradient',
     Conv3DBackpropFilterV2: 'naive on cpu; depth-folded conv2d filter gradient',
+    ResizeBilinearGrad: 'wrong shape ([N, W, H, C]) on cpu for non-square images; two batched matMuls',
   },
 };
 
@@ -35,6 +40,8 @@ export function installKernels(backendName: string): string[] {
     Conv3D: conv3dKernel,
     Conv3DBackpropInputV2: conv3dBackpropInputKernel,
     Conv3DBackpropFilterV2: conv3dBackpropFilterKernel,
+    MaxPoolGrad: maxPoolGradKernel,
+    ResizeBilinearGrad: resizeBilinearGradKernel,
   };
   for (const name of names) overrideKernel(name, backendName, impls[name]);
   installed.add(backendName);

@@ -9,7 +9,9 @@ export type KernelAttrs = Record<string, unknown>;
  * Ops called inside are not recorded on the gradient tape (kernel depth > 0),
  * so gradients come from the gradient registered for `kernelName`.
  */
-export type OpKernel = (inputs: Record<string, tf.Tensor>, attrs: KernelAttrs) => tf.Tensor | tf.Tensor[];
+export type OpKernel = (
+  inputs: Record<string, tf.Tensor>, attrs: KernelAttrs, callOriginal: () => tf.Tensor,
+) => tf.Tensor | tf.Tensor[] | undefined;
 
 const originals = new Map<string, tf.KernelConfig>();
 
@@ -36,8 +38,16 @@ export function overrideKernel(kernelName: string, backendName: string, impl: Op
   tf.registerKernel({
     kernelName,
     backendName,
-    kernelFunc: ({ inputs, attrs }) =>
-      tf.tidy(() => impl(inputs as unknown as Record<string, tf.Tensor>, attrs as KernelAttrs)) as unknown as tf.TensorInfo,
+    kernelFunc: (args) => {
+      const callOriginal = (): tf.Tensor => {
+        const orig = originals.get(k);
+        if (orig == null) throw new Error(`Error in ${kernelName}: no original ${backendName} kernel to fall back to.`);
+        const out = orig.kernelFunc(args) as tf.TensorInfo;
+        return (out as tf.Tensor).rank != null ? (out as tf.Tensor) : tf.engine().makeTensorFromTensorInfo(out);
+      };
+      const out = tf.tidy(() => impl(args.inputs as unknown as Record<string, tf.Tensor>, args.attrs as KernelAttrs, callOriginal) ?? callOriginal());
+      return out as unknown as tf.TensorInfo;
+    },
   });
 }
 

@@ -1,0 +1,176 @@
+/**
+ * bench/train-step: median training-step time (batch 1, forward + backward +
+ * SGD) of a 2-D U-Net (base 16, 4 levels, input 1x128x128x3) and a 3-D U-Net
+ * (base 8, 3 levels, input 1x24x64x64x3) on each available TF.js backend, and
+ * the same models in PyTorch when Debian's python3 has torch
+ * (apt-get install python3-torch). Prints TF.js/PyTorch ratios and GFLOP/s.
+ *
+ * Usage: npm run bench:train-step [-- --backends wasm,cpu --steps 7 --rss 1000]
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, layers, BackendName } from '@afl/backend';
+
+type Dims = 2 | 3;
+interface Spec { name: string; dims: Dims; shape: number[]; base: number; levels: number }
+
+const SPECS: Spec[] = [
+  { name: 'unet2d', dims: 2, shape: [1, 128, 128, 3], base: 16, levels: 4 },
+  { name: 'unet3d', dims: 3, shape: [1, 24, 64, 64, 3], base: 8, levels: 3 },
+];
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+}
+
+/** Conv FLOPs (2 * MACs) of one forward pass, counted while building. */
+let flops = 0;
+
+function conv(dims: Dims, x: tfl.SymbolicTensor, filters: number, kernel: number, stride = 1, transpose = false): tfl.SymbolicTensor {
+  const args = { filters, kernelSize: kernel, strides: stride, padding: 'same' as const, useBias: true };
+  const layer = dims === 2
+    ? (transpose ? tfl.layers.conv2dTranspose(args) : tfl.layers.conv2d(args))
+    : (transpose ? layers.conv3dTranspose(args) : tfl.layers.conv3d(args));
+  const y = layer.apply(x) as tfl.SymbolicTensor;
+  const cin = x.shape[x.shape.length - 1] as number;
+  const vox = (transpose ? x.shape : y.shape).slice(1, -1).reduce((p: number, v) => p * (v as number), 1);
+  flops += 2 * vox * cin * filters * kernel ** dims;
+  return y;
+}
+
+function block(dims: Dims, x: tfl.SymbolicTensor, filters: number): tfl.SymbolicTensor {
+  for (let i = 0; i < 2; i++) {
+    x = conv(dims, x, filters, 3);
+    x = layers.batchNormalization({}).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.reLU().apply(x) as tfl.SymbolicTensor;
+  }
+  return x;
+}
+
+/** Plain U-Net: double conv-BN-ReLU per level, max-pool down, transposed conv up, concat skip, 1x1 head. */
+export function buildUNet(spec: Spec, classes = 2): { model: tfl.LayersModel; flops: number } {
+  flops = 0;
+  const { dims, base, levels } = spec;
+  const input = tfl.input({ shape: spec.shape.slice(1) });
+  let x = input;
+  const skips: tfl.SymbolicTensor[] = [];
+  for (let l = 0; l < levels; l++) {
+    x = block(dims, x, base * 2 ** l);
+    if (l < levels - 1) {
+      skips.push(x);
+      x = (dims === 2 ? tfl.layers.maxPooling2d({ poolSize: 2 }) : tfl.layers.maxPooling3d({ poolSize: 2 })).apply(x) as tfl.SymbolicTensor;
+    }
+  }
+  for (let l = levels - 2; l >= 0; l--) {
+    x = conv(dims, x, base * 2 ** l, 2, 2, true);
+    x = tfl.layers.concatenate().apply([x, skips[l]]) as tfl.SymbolicTensor;
+    x = block(dims, x, base * 2 ** l);
+  }
+  x = conv(dims, x, classes, 1);
+  return { model: tfl.model({ inputs: input, outputs: x }), flops };
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** One SGD step; returns the loss (read back, so the step is complete). */
+function makeStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): () => number {
+  const opt = tf.train.sgd(1e-3);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return () => {
+    const loss = opt.minimize(() => tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, vars)!;
+    const v = loss.dataSync()[0];
+    loss.dispose();
+    return v;
+  };
+}
+
+async function benchBackend(backend: BackendName, steps: number): Promise<Record<string, { ms: number; gflops: number }>> {
+  const info = await initBackend({ backend, quiet: true });
+  if (info.backend !== backend) return {};
+  const out: Record<string, { ms: number; gflops: number }> = {};
+  for (const spec of SPECS) {
+    const { model, flops: f } = buildUNet(spec);
+    const x = tf.randomNormal(spec.shape, 0, 1, 'float32', 1);
+    const y = tf.randomUniform([...spec.shape.slice(0, -1), 2], 0, 1, 'float32', 2);
+    const step = makeStep(model, x, y);
+    const n = backend === 'cpu' ? Math.max(1, Math.min(steps, 2)) : steps;
+    for (let i = 0; i < (backend === 'cpu' ? 1 : 2); i++) step();
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      step();
+      times.push(performance.now() - t);
+    }
+    const ms = median(times);
+    out[spec.name] = { ms, gflops: (3 * f) / (ms * 1e6) };
+    console.log(`${backend.padEnd(10)} ${spec.name}: ${ms.toFixed(0).padStart(6)} ms/step (median of ${n}), `
+      + `${(3 * f / 1e9).toFixed(2)} GFLOP/step (conv fwd x3) -> ${(3 * f / (ms * 1e6)).toFixed(1)} GFLOP/s = `
+      + `${((100 * 3 * f) / (ms * 1e6) / 200).toFixed(1)}% of ~200 GFLOP/s peak; tensors ${tf.memory().numTensors}`);
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+  return out;
+}
+
+function torchReference(steps: number): Record<string, number> | undefined {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    console.log('PyTorch: /usr/bin/python3 has no torch (apt-get install python3-torch); skipping the reference');
+    return undefined;
+  }
+  const script = path.join(__dirname, '..', 'train-step.py');
+  const line = execFileSync('/usr/bin/python3', [script, String(steps)], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const r = JSON.parse(line) as Record<string, number>;
+  console.log(`PyTorch ${r.torch} (${r.threads} threads): unet2d ${r.unet2d_ms.toFixed(0)} ms/step, unet3d ${r.unet3d_ms.toFixed(0)} ms/step`);
+  return r;
+}
+
+/** Train `steps` steps of the 2-D U-Net and print RSS and tensor count every 10%. */
+async function rssRun(backend: BackendName, steps: number): Promise<void> {
+  await initBackend({ backend, quiet: true });
+  const { model } = buildUNet(SPECS[0]);
+  const x = tf.randomNormal(SPECS[0].shape);
+  const y = tf.randomUniform([1, 128, 128, 2]);
+  const step = makeStep(model, x, y);
+  for (let i = 1; i <= steps; i++) {
+    step();
+    if (i === 1 || i % Math.max(1, Math.floor(steps / 10)) === 0) {
+      const m = process.memoryUsage();
+      console.log(`step ${String(i).padStart(5)}: rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, tensors ${tf.memory().numTensors}, tf bytes ${(tf.memory().numBytes / 2 ** 20).toFixed(1)} MiB`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const steps = Number(arg('steps', '7'));
+  const rss = Number(arg('rss', '0'));
+  if (rss > 0) return rssRun(arg('backends', 'wasm').split(',')[0] as BackendName, rss);
+  const backends = arg('backends', 'tensorflow,wasm,cpu').split(',') as BackendName[];
+  const results: Record<string, Record<string, { ms: number; gflops: number }>> = {};
+  for (const b of backends) results[b] = await benchBackend(b, steps);
+  const ref = torchReference(steps);
+  if (ref != null) {
+    for (const [b, r] of Object.entries(results)) {
+      for (const s of SPECS) {
+        if (r[s.name] == null) continue;
+        const ratio = r[s.name].ms / ref[`${s.name}_ms`];
+        const target = s.dims === 3 ? 1.2 : 2;
+        console.log(`ratio ${b}/${s.name}: TF.js/PyTorch = ${ratio.toFixed(2)} (target <= ${target}: ${ratio <= target ? 'met' : 'missed'})`);
+      }
+    }
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
