@@ -1,11 +1,14 @@
 import type { Figure3Result } from './figure3';
 import type { PaperTableId, TableComparison } from './paper-comparison';
+import { METRIC_LABELS, type Metric } from './case-rows';
 import type { PaperTables } from './paper-tables';
 import type { ReportTable } from './report-table';
 import { formatP, formatSigned } from './report-table';
 
 export interface AgreementInput {
   paper: PaperTables | null;
+  /** Metric of the comparisons; default `'dice'`. */
+  metric?: Metric;
   comparisons: readonly TableComparison[];
   tables: Partial<Record<`table${PaperTableId}`, ReportTable>>;
   figure3?: Figure3Result;
@@ -45,38 +48,40 @@ function countLine(list: readonly TableComparison[], label: (c: TableComparison)
  */
 export function agreementSentences(input: AgreementInput): string[] {
   const { paper, comparisons } = input;
+  const metric = input.metric ?? 'dice';
+  const M = METRIC_LABELS[metric];
   const out: string[] = [];
   const byTable = (id: PaperTableId) => comparisons.filter((c) => c.table === id);
 
   for (const id of [1, 2] as const) {
     const list = byTable(id);
     const ds = paper ? datasetName(paper[`table${id}`].dataset) : id === 1 ? 'PI-CAI' : 'BraTS';
-    const p = paper ? paperDiff(paper, id, 'afl', 'focal') : NaN;
+    const p = paper ? paperDiff(paper, id, 'afl', 'focal', undefined, metric) : NaN;
     const paperText = Number.isNaN(p) ? 'paper n/a' : `paper ${yesNo(p)} (${formatSigned(p)})`;
-    if (list.length === 0) out.push(`Table ${id} (${ds}): A-FL > FL in Dice: ${paperText}, ours n/a (no paired A-FL and FL results yet).`);
-    else out.push(`Table ${id} (${ds}): A-FL > FL in Dice: ${paperText}, ${list.map((c) => `ours ${where(c, list)}${ours(c)}${verdict(p, c.meanDiff)}`).join('; ')}.`);
+    if (list.length === 0) out.push(`Table ${id} (${ds}): A-FL > FL in ${M}: ${paperText}, ours n/a (no paired A-FL and FL results yet).`);
+    else out.push(`Table ${id} (${ds}): A-FL > FL in ${M}: ${paperText}, ${list.map((c) => `ours ${where(c, list)}${ours(c)}${verdict(p, c.meanDiff)}`).join('; ')}.`);
   }
 
   {
     const list = byTable(3);
-    const paperWins = paper ? paper.table3.rows.filter((r) => r.loss !== 'afl').map((r) => paperDiff(paper, 3, 'afl', r.loss)) : [];
+    const paperWins = paper ? paper.table3.rows.filter((r) => r.loss !== 'afl').map((r) => paperDiff(paper, 3, 'afl', r.loss, undefined, metric)) : [];
     const paperText = paper ? `paper ${paperWins.filter((d) => d > 0).length}/${paperWins.length}` : 'paper n/a';
     out.push(
       list.length === 0
-        ? `Table 3 (PI-CAI): A-FL > each baseline loss in Dice: ${paperText}, ours n/a (no paired results yet).`
-        : `Table 3 (PI-CAI): A-FL > each baseline loss in Dice: ${paperText}, ${countLine(list, (c) => `${where(c, list)}vs ${c.b}`)}.`,
+        ? `Table 3 (PI-CAI): A-FL > each baseline loss in ${M}: ${paperText}, ours n/a (no paired results yet).`
+        : `Table 3 (PI-CAI): A-FL > each baseline loss in ${M}: ${paperText}, ${countLine(list, (c) => `${where(c, list)}vs ${c.b}`)}.`,
     );
   }
 
   {
     const list = byTable(4);
     const models = paper ? [...new Set(paper.table4.rows.map((r) => r.model))] : [];
-    const paperWins = paper ? models.map((m) => paperDiff(paper, 4, 'afl', 'focal', m)) : [];
+    const paperWins = paper ? models.map((m) => paperDiff(paper, 4, 'afl', 'focal', m, metric)) : [];
     const paperText = paper ? `paper ${paperWins.filter((d) => d > 0).length}/${paperWins.length}` : 'paper n/a';
     out.push(
       list.length === 0
-        ? `Table 4 (PI-CAI): A-FL > FL in Dice for each model: ${paperText}, ours n/a (no paired results yet).`
-        : `Table 4 (PI-CAI): A-FL > FL in Dice for each model: ${paperText}, ${countLine(list, (c) => `${c.model}${new Set(list.map((x) => x.setting)).size > 1 ? ` (${c.setting})` : ''}`)}.`,
+        ? `Table 4 (PI-CAI): A-FL > FL in ${M} for each model: ${paperText}, ours n/a (no paired results yet).`
+        : `Table 4 (PI-CAI): A-FL > FL in ${M} for each model: ${paperText}, ${countLine(list, (c) => `${c.model}${new Set(list.map((x) => x.setting)).size > 1 ? ` (${c.setting})` : ''}`)}.`,
     );
   }
 
@@ -84,22 +89,27 @@ export function agreementSentences(input: AgreementInput): string[] {
     const list = byTable(5).filter((c) => c.dataset.endsWith(ds));
     let paperText = 'paper n/a';
     let paperBest = '';
-    if (paper) {
+    const has5 = metric === 'iou' || metric === 'dice';
+    if (paper && has5) {
+      const m5 = metric as 'iou' | 'dice';
       const rows = paper.table5.rows;
       const base = rows.find((r) => !r.alphaVa && !r.gammaVa && !r.gammaMSa);
       const others = rows.filter((r) => r !== base);
-      if (base) paperText = `paper ${others.filter((r) => r[ds].dice > base[ds].dice).length}/${others.length}`;
-      const best = rows.reduce((a, b) => (b[ds].dice > a[ds].dice ? b : a));
+      if (base) paperText = `paper ${others.filter((r) => r[ds][m5] > base[ds][m5]).length}/${others.length}`;
+      const best = rows.reduce((a, b) => (b[ds][m5] > a[ds][m5] ? b : a));
       paperBest = `paper ${best.alphaVa && best.gammaVa && best.gammaMSa ? 'yes' : 'no'}`;
+    } else if (paper) {
+      paperText = `paper n/a (Table 5 gives IoU and Dice only)`;
     }
-    const t5 = input.tables.table5?.rows().filter((r) => String(r.dataset).endsWith(ds) && Number.isFinite(r.dice_mean)) ?? [];
+    const key = `${has5 ? metric : 'dice'}_mean`;
+    const t5 = input.tables.table5?.rows().filter((r) => String(r.dataset).endsWith(ds) && Number.isFinite(r[key])) ?? [];
     let oursBest = 'ours n/a';
-    if (t5.length > 1) {
-      const best = t5.reduce((a, b) => (b.dice_mean > a.dice_mean ? b : a));
+    if (t5.length > 1 && has5) {
+      const best = t5.reduce((a, b) => (b[key] > a[key] ? b : a));
       oursBest = `ours ${best.loss === 'afl' && best.alphaVa && best.gammaVa && best.gammaMSa ? 'yes' : `no (best: ${best.variant})`}`;
     }
-    const head = `Table 5 (${datasetName(ds)}): each ablation row > the FL row in Dice: ${paperText}, `;
-    const tail = `; all three switches give the best Dice: ${paperBest || 'paper n/a'}, ${oursBest}.`;
+    const head = `Table 5 (${datasetName(ds)}): each ablation row > the FL row in ${M}: ${paperText}, `;
+    const tail = `; all three switches give the best ${M}: ${paperBest || 'paper n/a'}, ${oursBest}.`;
     out.push(list.length === 0 ? `${head}ours n/a (no paired results yet)${tail}` : `${head}${countLine(list, (c) => `${where(c, list)}${c.a}`)}${tail}`);
   }
 
@@ -126,9 +136,9 @@ export function agreementSentences(input: AgreementInput): string[] {
   return out;
 }
 
-function paperDiff(paper: PaperTables, id: 1 | 2 | 3 | 4, a: string, b: string, model?: string): number {
+function paperDiff(paper: PaperTables, id: 1 | 2 | 3 | 4, a: string, b: string, model?: string, metric: Metric = 'dice'): number {
   const rows = paper[`table${id}`].rows.filter((r) => model === undefined || r.model === model);
   const ra = rows.find((r) => r.loss === a);
   const rb = rows.find((r) => r.loss === b);
-  return ra && rb ? ra.dice - rb.dice : NaN;
+  return ra && rb ? ra[metric] - rb[metric] : NaN;
 }

@@ -1,6 +1,6 @@
 import type { CellResult } from '../results/result-schema';
 import { agreementSentences } from './agreement';
-import { settingOf, type MetricView, type SplitChoice } from './case-rows';
+import { settingOf, type Metric, type MetricView, type SplitChoice } from './case-rows';
 import { figure3, type Figure3Result } from './figure3';
 import { buildPaperTable, comparisonsTable, PAPER_TABLE_IDS, type PaperTableId, type TableComparison } from './paper-comparison';
 import type { PaperTables } from './paper-tables';
@@ -15,6 +15,8 @@ export interface BuildReportOptions {
   resamples?: number;
   /** Bootstrap seed; default 0. */
   seed?: number;
+  /** Metric of the paired statistics and agreement sentences; default `'dice'` (Figure 3 is always Dice, as in the paper). */
+  pairedMetric?: Metric;
 }
 
 export type TableKey = `table${PaperTableId}`;
@@ -50,8 +52,9 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
   const tables = Object.fromEntries(built.map((b, i) => [`table${PAPER_TABLE_IDS[i]}`, b.table])) as Record<TableKey, ReportTable>;
   const comparisons = built.flatMap((b) => b.comparisons);
   const fig = figure3(results, paper, { metrics, split });
-  const agreement = agreementSentences({ paper, comparisons, tables, figure3: fig });
-  const paired = comparisonsTable(comparisons, { resamples: options.resamples });
+  const pairedMetric = options.pairedMetric ?? 'dice';
+  const agreement = agreementSentences({ paper, comparisons, tables, figure3: fig, metric: pairedMetric });
+  const paired = comparisonsTable(comparisons, { resamples: options.resamples, metric: pairedMetric });
   const settings = [...new Set(results.map(settingOf))].sort();
   return {
     metrics,

@@ -30,6 +30,8 @@ export interface PaperTableOptions {
   resamples?: number;
   /** Bootstrap seed; default 0. */
   seed?: number;
+  /** Metric of the paired statistics; default `'dice'`. */
+  pairedMetric?: Metric;
 }
 
 /** One paired comparison within a table: group a (A-FL, or an ablation row) against group b (a baseline). */
@@ -248,6 +250,7 @@ function tableComparisons(
   options: PaperTableOptions,
 ): TableComparison[] {
   const tag = `|${id}|`;
+  const metric = options.pairedMetric ?? 'dice';
   const rowsByGroup = new Map<string, CaseRow[]>();
   for (const r of caseRows(results, options)) {
     if (!r.tables.includes(tag)) continue;
@@ -275,7 +278,7 @@ function tableComparisons(
     }
     pairs.sort((x, y) => orderIndex(LOSS_ORDER, x[1].loss) - orderIndex(LOSS_ORDER, y[1].loss) || orderIndex(ABLATION_ORDER, flagsKey(x[0])) - orderIndex(ABLATION_ORDER, flagsKey(y[0])));
     for (const [a, b] of pairs) {
-      const stats = pairedComparison(rowsByGroup.get(a.groupKey) ?? [], rowsByGroup.get(b.groupKey) ?? [], { metric: 'dice', resamples: options.resamples, seed: options.seed });
+      const stats = pairedComparison(rowsByGroup.get(a.groupKey) ?? [], rowsByGroup.get(b.groupKey) ?? [], { metric, resamples: options.resamples, seed: options.seed });
       out.push({
         ...stats,
         table: id,
@@ -284,7 +287,7 @@ function tableComparisons(
         model: a.model,
         a: a.variant,
         b: b.variant,
-        paperDiff: paperValue(id, paper, a, 'dice') - paperValue(id, paper, b, 'dice'),
+        paperDiff: paperValue(id, paper, a, metric) - paperValue(id, paper, b, metric),
       });
     }
   }
@@ -297,8 +300,9 @@ function tableComparisons(
 }
 
 /** All comparisons as one table: pairs, mean difference with its bootstrap CI, Wilcoxon p, and the paper's difference. */
-export function comparisonsTable(comparisons: readonly TableComparison[], options: { resamples?: number; title?: string } = {}): ReportTable {
-  const title = options.title ?? 'Paired statistics on per-case Dice (a − b, same caseId and seed)';
+export function comparisonsTable(comparisons: readonly TableComparison[], options: { resamples?: number; title?: string; metric?: Metric } = {}): ReportTable {
+  const label = METRIC_LABELS[options.metric ?? comparisons[0]?.metric ?? 'dice'];
+  const title = options.title ?? `Paired statistics on per-case ${label} (a − b, same caseId and seed)`;
   const columns = ['table', 'setting', 'dataset', 'model', 'a', 'b', 'metric', 'pairs', 'nanPairs', 'unpaired', 'meanA', 'meanB', 'meanDiff', 'ciLower', 'ciUpper', 'ciLevel', 'statistic', 'pValue', 'method', 'nZero', 'paperDiff'];
   const rows = comparisons.map((c) => ({ ...c, table: `table${c.table}` }));
   const multiSetting = new Set(rows.map((r) => r.setting)).size > 1;
@@ -309,8 +313,8 @@ export function comparisonsTable(comparisons: readonly TableComparison[], option
     { label: 'model', value: (r) => r.model },
     { label: 'a vs b', value: (r) => `${r.a} vs ${r.b}` },
     { label: 'pairs', align: 'right', value: (r) => (r.nanPairs > 0 ? `${r.pairs} (+${r.nanPairs} NaN)` : String(r.pairs)) },
-    { label: 'Dice a', align: 'right', value: (r) => formatNumber(r.meanA) },
-    { label: 'Dice b', align: 'right', value: (r) => formatNumber(r.meanB) },
+    { label: `${label} a`, align: 'right', value: (r) => formatNumber(r.meanA) },
+    { label: `${label} b`, align: 'right', value: (r) => formatNumber(r.meanB) },
     { label: 'mean Δ', align: 'right', value: (r) => formatSigned(r.meanDiff) },
     { label: '95 % CI', align: 'right', value: (r) => (Number.isNaN(r.ciLower) ? '—' : `[${formatSigned(r.ciLower)}, ${formatSigned(r.ciUpper)}]`) },
     { label: 'Wilcoxon p', align: 'right', value: (r) => (r.method === 'none' ? 'n/a' : `${formatP(r.pValue)} (${r.method})`) },
@@ -324,7 +328,7 @@ export function comparisonsTable(comparisons: readonly TableComparison[], option
     notes: [
       'Wilcoxon signed-rank test, two-sided, on the per-case differences; zero differences dropped (scipy\'s default zero_method "wilcox"); exact null distribution when ≤ 25 non-zero differences without ties, otherwise the normal approximation with tie correction and no continuity correction.',
       `CI: ${Math.round((comparisons[0]?.ciLevel ?? 0.95) * 100)} % percentile bootstrap of the mean difference (B = ${options.resamples ?? 2000} resamples, seeded: reruns give the same interval).`,
-      'Pairs are the same case (caseId) evaluated with the same seed, within one setting, dataset and model; pairs where either Dice is NaN are dropped and counted.',
+      `Pairs are the same case (caseId) evaluated with the same seed, within one setting, dataset and model; pairs where either ${label} is NaN are dropped and counted.`,
     ],
   });
 }

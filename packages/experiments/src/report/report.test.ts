@@ -184,6 +184,17 @@ describe('buildReport', () => {
     const s = buildReport(flipped, paper, { resamples: 200 }).agreement[0];
     assert.match(s, /paper yes \(\+0\.054\), ours no \(−0\.\d{3}.*→ disagrees\.$/);
   });
+  it('paired statistics on another metric on request', () => {
+    const r = buildReport(results, paper, { resamples: 100, pairedMetric: 'iou' });
+    const c = r.comparisons.find((x) => x.table === 1)!;
+    assert.equal(c.metric, 'iou');
+    close(c.paperDiff, (0.769 - 0.07) - (0.715 - 0.07), 1e-12);
+    assert.match(r.agreement[0], /A-FL > FL in IoU: paper yes/);
+    assert.match(r.agreement[4], /each ablation row > the FL row in IoU: paper 5\/5/);
+    assert.match(r.paired.title, /per-case IoU/);
+    const s = buildReport(results, paper, { resamples: 100, pairedMetric: 'sensitivity' }).agreement[4];
+    assert.match(s, /paper n\/a \(Table 5 gives IoU and Dice only\)/);
+  });
   it('Figure 3: tertiles over the ground-truth cases, the cut stated, gains per group', () => {
     const f = report.figure3;
     assert.equal(f.source, 'figure3');

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { CellConfig } from '../results/result-schema';
 import { barChartSvg, type BarPanel } from './bar-chart-svg';
 import { buildReport, type ReportData } from './build-report';
-import { METRIC_LABELS, type MetricView, type SplitChoice } from './case-rows';
+import { METRIC_LABELS, type Metric, type MetricView, type SplitChoice } from './case-rows';
 import { FIGURE3_GROUPS } from './figure3';
 import { figure3Html, plotlyBundlePath, type PlotlyMode } from './figure3-html';
 import { loadResults } from './load-results';
@@ -30,6 +30,8 @@ export interface WriteReportOptions {
   resamples?: number;
   /** Bootstrap seed; default 0. */
   seed?: number;
+  /** Metric of the paired statistics and agreement sentences; default `'dice'`. */
+  pairedMetric?: Metric;
   /** How figure3.html gets plotly.js: `'file'` (default, `plotly.min.js` copied beside it) or `'inline'`. */
   plotly?: PlotlyMode;
 }
@@ -67,7 +69,7 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   const paper = options.paper === undefined ? loadPaperTables() : typeof options.paper === 'string' ? loadPaperTables(options.paper) : options.paper;
   const metrics = options.metrics ?? 'hard';
   const other: MetricView = metrics === 'hard' ? 'soft' : 'hard';
-  const common = { split: options.split, resamples: options.resamples, seed: options.seed };
+  const common = { split: options.split, resamples: options.resamples, seed: options.seed, pairedMetric: options.pairedMetric };
   const report = buildReport(loaded.results, paper, { ...common, metrics });
   const otherView = buildReport(loaded.results, paper, { ...common, metrics: other });
   const missing = options.expected ? missingCells(loaded.results, options.expected, { cellIdOf: options.cellIdOf, invalidCellIds: loaded.invalidCellIds }) : [];
