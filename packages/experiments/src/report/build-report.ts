@@ -1,9 +1,9 @@
 import type { CellResult } from '../results/result-schema';
-import { agreementSentences } from './agreement';
+import { agreementSentences } from './agreement-sentences';
 import { settingOf, type Metric, type MetricView, type SplitChoice } from './case-rows';
 import { figure3, type Figure3Result } from './figure3';
-import { buildPaperTable, comparisonsTable, PAPER_TABLE_IDS, type PaperTableId, type TableComparison } from './paper-comparison';
-import type { PaperTables } from './paper-tables';
+import { buildPaperTable, comparisonsTable, PAPER_TABLE_IDS, type PaperTableId, type TableComparison } from './build-paper-table';
+import type { PaperTables } from './load-paper-tables';
 import type { ReportTable } from './report-table';
 
 export interface BuildReportOptions {

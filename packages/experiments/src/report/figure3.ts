@@ -1,7 +1,7 @@
 import type { CellResult } from '../results/result-schema';
-import { quantileSorted } from '../stats/quantile';
+import { quantileSorted } from '../stats/quantile-sorted';
 import { caseRows, type CaseRow, type MetricView, type SplitChoice } from './case-rows';
-import type { PaperTables } from './paper-tables';
+import type { PaperTables } from './load-paper-tables';
 import { formatNumber, formatSigned, ReportTable, tableFrom, type DisplayColumn } from './report-table';
 
 export type Figure3Measure = 'smoothness' | 'volume';

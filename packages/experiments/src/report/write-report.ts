@@ -8,8 +8,8 @@ import { FIGURE3_GROUPS } from './figure3';
 import { figure3Html, plotlyBundlePath, type PlotlyMode } from './figure3-html';
 import { loadResults } from './load-results';
 import { missingCells, type ExpectedCell, type MissingCell } from './missing-cells';
-import { PAPER_TABLE_IDS } from './paper-comparison';
-import { loadPaperTables, type PaperTables } from './paper-tables';
+import { PAPER_TABLE_IDS } from './build-paper-table';
+import { loadPaperTables, type PaperTables } from './load-paper-tables';
 
 export interface WriteReportOptions {
   /** Results folder: reads `<dir>/cells/*.json`. */

@@ -1,5 +1,5 @@
 import { mulberry32 } from './mulberry32';
-import { quantileSorted } from './quantile';
+import { quantileSorted } from './quantile-sorted';
 import { reportError } from './report-error';
 
 export interface BootstrapOptions {

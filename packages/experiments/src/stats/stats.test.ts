@@ -4,7 +4,7 @@ import { bootstrapMeanCI } from './bootstrap-mean-ci';
 import { meanStd } from './mean-std';
 import { mulberry32 } from './mulberry32';
 import { erfc, normalCdf } from './normal-cdf';
-import { quantileSorted } from './quantile';
+import { quantileSorted } from './quantile-sorted';
 import { exactSignedRankCdf, wilcoxonSignedRank } from './wilcoxon-signed-rank';
 
 function close(actual: number, expected: number, tol: number, what = ''): void {

@@ -1,7 +1,7 @@
 import type { CellResult, ModelName } from '../results/result-schema';
 import { caseRows, flagsLabel, LOSS_LABELS, METRIC_LABELS, METRICS, type CaseRow, type Metric, type MetricView, type SplitChoice } from './case-rows';
 import { pairedComparison, type PairedStatistics } from './paired-comparison';
-import type { PaperTables } from './paper-tables';
+import type { PaperTables } from './load-paper-tables';
 import { formatMeanStd, formatNumber, formatP, formatSigned, ReportTable, tableFrom, type DisplayColumn } from './report-table';
 import { summarize } from './summarize';
 

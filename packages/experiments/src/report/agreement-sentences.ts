@@ -1,7 +1,7 @@
 import type { Figure3Result } from './figure3';
-import type { PaperTableId, TableComparison } from './paper-comparison';
+import type { PaperTableId, TableComparison } from './build-paper-table';
 import { METRIC_LABELS, type Metric } from './case-rows';
-import type { PaperTables } from './paper-tables';
+import type { PaperTables } from './load-paper-tables';
 import type { ReportTable } from './report-table';
 import { formatP, formatSigned } from './report-table';
 
