@@ -10,3 +10,8 @@ export { LayerFactories, setLayerFactories, has3dTraining, SpatialDims, StrideSp
 export { fileSystemHandler } from './io/file-system-handler';
 export { saveModel } from './io/save-model';
 export { loadModel } from './io/load-model';
+export { importWeights, ImportWeightsOptions, ImportWeightsResult } from './weights/import-weights';
+export { loadResnet50Weights, LoadWeightsResult } from './weights/load-resnet50-weights';
+export { readKerasH5, kerasToTorchName } from './weights/read-keras-h5';
+export { readStateDict, writeStateDict, toTfjsLayout, StateDict, StateDictManifest, NamedTensor } from './weights/state-dict';
+export { inflateKernel, tileInputChannels } from './weights/inflate';

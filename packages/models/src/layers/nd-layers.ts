@@ -109,7 +109,11 @@ export function ndLayers(spatialDims: SpatialDims) {
   return {
     conv(args: { filters: number; kernelSize: number | number[]; strides?: number | number[]; useBias?: boolean;
       name?: string }): Layer {
-      const a = { padding: 'same' as const, kernelInitializer: 'heNormal', useBias: true, ...args };
+      // A 1x1 kernel needs no padding; 'valid' also avoids tfjs-core's conv3d 'same' padding for k = 1, stride 2,
+      // which computes a negative front pad and samples the odd voxels (conv2d samples the even ones, as PyTorch).
+      const ones = (Array.isArray(args.kernelSize) ? args.kernelSize : [args.kernelSize]).every((k) => k === 1);
+      const a = { padding: ones ? 'valid' as const : 'same' as const, kernelInitializer: 'heNormal', useBias: true,
+        ...args };
       return three ? tfl.layers.conv3d(a as never) : tfl.layers.conv2d(a as never);
     },
     convTranspose(args: { filters: number; kernelSize: number | number[]; strides: number | number[];
