@@ -43,13 +43,26 @@ export function foldDepth(x: tf.Tensor5D, info: Conv3DInfo): tf.Tensor4D {
   if (kd === 1 && sd === 1 && od === xp.shape[1]) return tf.reshape(xp, [n * od, h, w, ci]);
   const pieces: tf.Tensor2D[] = [];
   for (let k = 0; k < kd; k++) {
-    const s = sd === 1
-      ? tf.slice(xp, [0, k, 0], [n, od, inner])
-      : tf.stridedSlice(xp, [0, k, 0], [n, k + (od - 1) * sd + 1, inner], [1, sd, 1]);
+    const s = sd === 1 ? tf.slice(xp, [0, k, 0], [n, od, inner]) : phaseSlice(xp, k, sd, od);
     pieces.push(tf.reshape(s, [n * od * h * w, ci]));
   }
   const cat = pieces.length === 1 ? pieces[0] : tf.concat(pieces, 1);
   return tf.reshape(cat, [n * od, h, w, kd * ci]);
+}
+
+/**
+ * Depths k, k + sd, ..., k + (od - 1) * sd of xp [N, Dp, inner], as a contiguous
+ * rank-4 slice of the [N, Dp/sd, sd, inner] view (wasm's StridedSlice is a slow
+ * generic path).
+ */
+function phaseSlice(xp: tf.Tensor3D, k: number, sd: number, od: number): tf.Tensor3D {
+  const [n, dp, inner] = xp.shape;
+  const q = Math.floor(k / sd);
+  const r = k % sd;
+  const blocks = Math.max(Math.ceil(dp / sd), q + od);
+  const padded = blocks * sd > dp ? tf.pad(xp, [[0, 0], [0, blocks * sd - dp], [0, 0]]) : xp;
+  const v = tf.reshape(padded, [n, blocks, sd, inner]);
+  return tf.reshape(tf.slice(v, [0, q, r, 0], [n, od, 1, inner]), [n, od, inner]);
 }
 
 /** Inverse (adjoint) of `foldDepth`: scatter-add the depth blocks back. */

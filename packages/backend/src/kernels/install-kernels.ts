@@ -1,6 +1,7 @@
-import { overrideKernel } from './override-kernel';
+import { OpKernel, overrideKernel } from './override-kernel';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
+import { splitVKernel } from './split-v';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
@@ -17,6 +18,7 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Conv3DBackpropFilterV2: 'wrong on wasm at stride 2; depth-folded conv2d filter gradient',
     MaxPoolGrad: 'wrong on wasm (relative error ~1); mask of window maxima for filter == stride',
     ResizeBilinearGrad: 'ignores halfPixelCenters on wasm; two batched matMuls',
+    SplitV: 'generic per-element slice for rank 5 on wasm (2.1 s per 3-D step); rank <= 3 slices',
   },
   cpu: {
     Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
@@ -34,7 +36,7 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
 export function installKernels(backendName: string): string[] {
   const names = Object.keys(KERNEL_OVERRIDES[backendName] ?? {});
   if (installed.has(backendName)) return names;
-  const impls: Record<string, Parameters<typeof overrideKernel>[2]> = {
+  const impls: Record<string, OpKernel> = {
     Conv2DBackpropFilter: conv2dBackpropFilterKernel,
     Conv2DBackpropInput: conv2dBackpropInputKernel,
     Conv3D: conv3dKernel,
@@ -42,6 +44,7 @@ export function installKernels(backendName: string): string[] {
     Conv3DBackpropFilterV2: conv3dBackpropFilterKernel,
     MaxPoolGrad: maxPoolGradKernel,
     ResizeBilinearGrad: resizeBilinearGradKernel,
+    SplitV: splitVKernel,
   };
   for (const name of names) overrideKernel(name, backendName, impls[name]);
   installed.add(backendName);

@@ -42,8 +42,9 @@ export function overrideKernel(kernelName: string, backendName: string, impl: Op
       const callOriginal = (): tf.Tensor => {
         const orig = originals.get(k);
         if (orig == null) throw new Error(`Error in ${kernelName}: no original ${backendName} kernel to fall back to.`);
-        const out = orig.kernelFunc(args) as tf.TensorInfo;
-        return (out as tf.Tensor).rank != null ? (out as tf.Tensor) : tf.engine().makeTensorFromTensorInfo(out);
+        const out = orig.kernelFunc(args) as tf.TensorInfo | tf.TensorInfo[];
+        const wrap = (t: tf.TensorInfo) => ((t as tf.Tensor).rank != null ? (t as tf.Tensor) : tf.engine().makeTensorFromTensorInfo(t));
+        return (Array.isArray(out) ? out.map(wrap) : wrap(out)) as tf.Tensor;
       };
       const out = tf.tidy(() => impl(args.inputs as unknown as Record<string, tf.Tensor>, args.attrs as KernelAttrs, callOriginal) ?? callOriginal());
       return out as unknown as tf.TensorInfo;
