@@ -18,6 +18,8 @@ export interface BatchOptions {
 /** What the trainer needs of a split (satisfied by `@afl/datasets`' datasets). */
 export interface BatchSource {
   batches(options: BatchOptions): AsyncIterable<TrainBatch> | Iterable<TrainBatch>;
+  /** Number of cases, when known (for progress and ETA). */
+  readonly size?: number;
 }
 
 export interface SplitDataset {

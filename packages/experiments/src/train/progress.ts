@@ -3,10 +3,11 @@ export interface ProgressEvent {
   epoch: number;
   epochs: number;
   step: number;
+  /** NaN until the first epoch has been counted, when the dataset does not tell its size. */
   stepsPerEpoch: number;
   loss: number;
   stepsPerSecond: number;
-  /** Seconds left in the run at the current speed (NaN before the first timed step). */
+  /** Seconds left in the run at the current speed (NaN while the number of steps per epoch is unknown). */
   etaSeconds: number;
   label?: string;
 }
@@ -23,12 +24,13 @@ function duration(s: number): string {
 }
 
 export function formatProgress(p: ProgressEvent, width = 24): string {
-  const done = (p.epoch - 1) * p.stepsPerEpoch + p.step;
-  const total = p.epochs * p.stepsPerEpoch;
-  const filled = Math.round((done / Math.max(total, 1)) * width);
+  const perEpoch = Number.isFinite(p.stepsPerEpoch) ? p.stepsPerEpoch : p.step;
+  const done = (p.epoch - 1) * perEpoch + p.step;
+  const total = p.epochs * perEpoch;
+  const filled = Math.min(width, Math.round((done / Math.max(total, 1)) * width));
   const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
   const label = p.label ? `${p.label} ` : '';
-  return `${label}[${bar}] epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${duration(p.etaSeconds)}`;
+  return `${label}[${bar}] epoch ${p.epoch}/${p.epochs} step ${p.step}/${Number.isFinite(p.stepsPerEpoch) ? p.stepsPerEpoch : '?'} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${duration(p.etaSeconds)}`;
 }
 
 /**

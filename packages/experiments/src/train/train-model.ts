@@ -130,6 +130,11 @@ function loadCheckpoint(file: string, model: LayersModel, optimizer: SgdOptimize
   return meta;
 }
 
+function stepsFromSize(dataset: SplitDataset, batchSize: number): number | null {
+  const size = dataset.split('train').size;
+  return size === undefined ? null : Math.ceil(size / batchSize);
+}
+
 async function* epochBatches(dataset: SplitDataset, options: { batchSize: number; seed: number; augment: boolean }): AsyncGenerator<TrainBatch> {
   for await (const b of dataset.split('train').batches({ ...options, shuffle: true })) yield b;
 }
@@ -159,7 +164,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     bestValDice: -Infinity,
     optimizerStep: 0,
     bufferPresent: [],
-    stepsPerEpoch: options.stepsPerEpoch ?? null,
+    stepsPerEpoch: options.stepsPerEpoch ?? stepsFromSize(dataset, batchSize),
     lastFiniteLoss: NaN,
     stepTimeSum: 0,
     stepCount: 0,
@@ -216,7 +221,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       meta.stepCount += 1;
       stepsThisCall += 1;
       if (options.onProgress) {
-        const perEpoch = meta.stepsPerEpoch ?? step;
+        const perEpoch = meta.stepsPerEpoch ?? NaN;
         const stepsPerSecond = 1000 / (meta.stepTimeSum / meta.stepCount);
         const left = (epochs - epoch) * perEpoch + Math.max(perEpoch - step, 0);
         options.onProgress({ epoch, epochs, step, stepsPerEpoch: perEpoch, loss: value, stepsPerSecond, etaSeconds: left / stepsPerSecond });

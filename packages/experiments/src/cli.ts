@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gridCells, PROFILES, PROTOCOLS, TableId } from './config';
+import { HELP } from './cli/commands';
+import { checkFlags, choiceFlag, intFlag, numberFlag, parseArgs, ParsedArgs, stringFlag, UsageError } from './cli/parse-args';
+import { createEnvironment } from './grid/environment';
+import { runGrid, writeCellList } from './grid/run-grid';
+import { cellIdOf } from './config';
+import { Cell, runCell, resultPath } from './grid/run-cell';
+import type { CellResult, LossName, ModelName, ProfileName, ProtocolName, DatasetName } from './results/result-schema';
+import { createProgressReporter } from './train/progress';
+import { writeReport } from './report/write-report';
+import { loadCell } from './cli/cell-model';
+import { evaluateLoadedCell, predictCase } from './cli/eval-predict';
+
+const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+const PROTOCOL_NAMES = Object.keys(PROTOCOLS) as ProtocolName[];
+const MODELS: ModelName[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
+const LOSSES: LossName[] = ['afl', 'focal', 'ce', 'dice', 'iou', 'tversky', 'dice-ce', 'dice-focal'];
+const DATASETS: DatasetName[] = ['phantom-picai', 'phantom-brats', 'picai', 'brats'];
+const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+
+function parseTables(value: string | undefined): TableId[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((t) => {
+    const s = t.trim();
+    if (s === 'figure3' || s === 'fig3') return 'figure3';
+    const n = Number(s);
+    if (![1, 2, 3, 4, 5].includes(n)) throw new UsageError(`--tables takes a comma-separated list of 1,2,3,4,5,figure3; got ${JSON.stringify(s)}`);
+    return n as 1 | 2 | 3 | 4 | 5;
+  });
+}
+
+function existingDir(parsed: ParsedArgs, name: string): string | undefined {
+  const dir = stringFlag(parsed, name);
+  if (dir !== undefined && !fs.existsSync(dir)) throw new UsageError(`--${name} ${dir}: no such folder`);
+  return dir;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function report(outDir: string, expected?: Cell[], metrics: 'hard' | 'soft' = 'hard'): Promise<void> {
+  const r = writeReport({ dir: outDir, expected, metrics });
+  process.stdout.write(`${r.markdown}\n`);
+  log(`\nTables and Figure 3 written to ${path.dirname(r.files.report)}:`);
+  for (const f of r.written) log(`  ${f}`);
+}
+
+async function gridCommand(parsed: ParsedArgs): Promise<void> {
+  checkFlags('grid', parsed, ['profile', 'tables', 'seeds', 'protocol', 'epochs', 'lr', 'out', 'backend', 'picai', 'brats', 'only', 'list', 'help']);
+  const profile = choiceFlag(parsed, 'profile', PROFILE_NAMES);
+  if (!profile) throw new UsageError('afl grid: --profile is required (smoke, quick or paper); see afl grid --help');
+  const options = {
+    profile,
+    tables: parseTables(stringFlag(parsed, 'tables')),
+    seeds: intFlag(parsed, 'seeds'),
+    protocol: choiceFlag(parsed, 'protocol', PROTOCOL_NAMES),
+    overrides: { ...(intFlag(parsed, 'epochs') ? { epochs: intFlag(parsed, 'epochs') } : {}), ...(numberFlag(parsed, 'lr') ? { learningRate: numberFlag(parsed, 'lr') } : {}) },
+    outDir: stringFlag(parsed, 'out') ?? path.join('results', profile),
+    only: stringFlag(parsed, 'only')?.split(',').map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--only takes cell indices, got ${JSON.stringify(s)}`);
+      return n;
+    }),
+  };
+  const picai = existingDir(parsed, 'picai');
+  const brats = existingDir(parsed, 'brats');
+  if (profile === 'paper' && !picai && !brats) throw new UsageError('afl grid --profile paper needs --picai DIR and/or --brats DIR (the real datasets)');
+  if (parsed.flags.list) {
+    const cells = gridCells(options);
+    writeCellList(options.outDir, cells);
+    cells.forEach((c, i) => process.stdout.write(`${i}\t${c.cellId}\ttables ${c.tables.join(',')}\n`));
+    return;
+  }
+  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai, brats });
+  const progress = createProgressReporter();
+  log(`afl grid --profile ${profile}: ${PROFILES[profile].description}`);
+  log(`backend ${env.backend}; results in ${path.resolve(options.outDir)}`);
+  const summary = await runGrid(options, { ...env, onProgress: progress.update, log: (l) => { progress.done(); log(l); } });
+  progress.done();
+  log(`\n${summary.ran} cells run, ${summary.skipped} already done, ${summary.cells.length} in the grid; ${(summary.seconds / 60).toFixed(1)} min`);
+  await report(options.outDir, summary.cells);
+}
+
+async function reportCommand(parsed: ParsedArgs): Promise<void> {
+  checkFlags('report', parsed, ['out', 'profile', 'metrics', 'help']);
+  const profile = choiceFlag(parsed, 'profile', PROFILE_NAMES) ?? 'quick';
+  const outDir = stringFlag(parsed, 'out') ?? path.join('results', profile);
+  if (!fs.existsSync(path.join(outDir, 'cells'))) throw new UsageError(`afl report: ${outDir} has no cells/ folder of results (run afl grid first, or pass --out DIR)`);
+  const listFile = path.join(outDir, 'cells.json');
+  const expected = fs.existsSync(listFile) ? (JSON.parse(fs.readFileSync(listFile, 'utf8')) as Cell[]) : undefined;
+  await report(outDir, expected, choiceFlag(parsed, 'metrics', ['hard', 'soft'] as const));
+}
+
+async function trainCommand(parsed: ParsedArgs): Promise<void> {
+  checkFlags('train', parsed, ['dataset', 'model', 'loss', 'no-alpha-va', 'no-gamma-va', 'no-gamma-msa', 'profile', 'protocol', 'epochs', 'lr', 'seed', 'out', 'backend', 'picai', 'brats', 'help']);
+  const model = choiceFlag(parsed, 'model', MODELS);
+  const loss = choiceFlag(parsed, 'loss', LOSSES);
+  if (!model || !loss) throw new UsageError('afl train: --model and --loss are required; see afl train --help');
+  const profile = choiceFlag(parsed, 'profile', PROFILE_NAMES) ?? 'quick';
+  const dataset = choiceFlag(parsed, 'dataset', DATASETS) ?? 'phantom-picai';
+  const [template] = gridCells({ profile, protocol: choiceFlag(parsed, 'protocol', PROTOCOL_NAMES), tables: [1] });
+  const ablation = { useAlphaVa: !parsed.flags['no-alpha-va'], useGammaVa: !parsed.flags['no-gamma-va'], useGammaMSa: !parsed.flags['no-gamma-msa'] };
+  const ds = dataset.endsWith('brats') ? PROFILES[profile].brats : PROFILES[profile].picai;
+  const base = {
+    ...template,
+    dataset,
+    model,
+    loss,
+    seed: intFlag(parsed, 'seed') ?? 1,
+    training: {
+      ...template.training,
+      inputShape: ds.inputShape,
+      ...(intFlag(parsed, 'epochs') ? { epochs: intFlag(parsed, 'epochs') as number } : {}),
+      ...(numberFlag(parsed, 'lr') ? { learningRate: numberFlag(parsed, 'lr') as number } : {}),
+    },
+    ...(loss === 'afl' && !(ablation.useAlphaVa && ablation.useGammaVa && ablation.useGammaMSa) ? { ablation } : {}),
+  };
+  delete (base as Partial<Cell>).cellId;
+  const { tables: _tables, ...identity } = base;
+  void _tables;
+  const cell: Cell = { ...base, tables: [], cellId: cellIdOf(identity) };
+  const outDir = stringFlag(parsed, 'out') ?? path.join('results', 'train');
+  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  const progress = createProgressReporter();
+  const r = await runCell(cell, { ...env, outDir, onProgress: progress.update, log });
+  progress.done();
+  const file = resultPath(outDir, cell.cellId);
+  const res = r ?? (JSON.parse(fs.readFileSync(file, 'utf8')) as CellResult);
+  const val = res.cases.filter((c) => c.split === 'val' && typeof c.dice === 'number' && !Number.isNaN(c.dice));
+  log(`best epoch ${res.bestEpoch}; validation Dice ${(val.reduce((s, c) => s + c.dice, 0) / Math.max(val.length, 1)).toFixed(3)} over ${val.length} cases`);
+  log(`result: ${file}`);
+}
+
+async function evalCommand(parsed: ParsedArgs): Promise<void> {
+  checkFlags('eval', parsed, ['cell', 'split', 'out', 'backend', 'picai', 'brats', 'help']);
+  const cellFile = stringFlag(parsed, 'cell');
+  if (!cellFile) throw new UsageError('afl eval: --cell FILE is required (a result file in <results>/cells/)');
+  const split = choiceFlag(parsed, 'split', ['val', 'test'] as const) ?? 'val';
+  const loaded = await loadCellFromFlags(parsed, cellFile);
+  const outDir = stringFlag(parsed, 'out') ?? path.join(loaded.outDir, 'eval');
+  const r = await evaluateLoadedCell(loaded, split, outDir);
+  loaded.model.dispose();
+  log(`${r.cases} ${split} cases, mean Dice ${r.meanDice.toFixed(3)}; metrics: ${r.file}`);
+}
+
+async function predictCommand(parsed: ParsedArgs): Promise<void> {
+  checkFlags('predict', parsed, ['cell', 'out', 'backend', 'picai', 'brats', 'help']);
+  const cellFile = stringFlag(parsed, 'cell');
+  const caseId = parsed.positional[0];
+  if (!cellFile || !caseId) throw new UsageError('afl predict: usage afl predict <case id> --cell FILE [--out FILE.nii.gz]');
+  const loaded = await loadCellFromFlags(parsed, cellFile);
+  const out = stringFlag(parsed, 'out') ?? path.join(loaded.outDir, 'predictions', `${caseId}.nii.gz`);
+  const r = await predictCase(loaded, caseId, out);
+  loaded.model.dispose();
+  log(`${caseId}: ${r.voxels} lesion voxels predicted; written to ${r.file}`);
+}
+
+async function loadCellFromFlags(parsed: ParsedArgs, cellFile: string) {
+  let profile: ProfileName = 'quick';
+  try {
+    profile = (JSON.parse(fs.readFileSync(cellFile, 'utf8')) as CellResult).config.profile;
+  } catch {
+    /* loadCell reports it */
+  }
+  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  return loadCell(cellFile, env);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const parsed = parseArgs(rest, ['list', 'help', 'no-alpha-va', 'no-gamma-va', 'no-gamma-msa']);
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP.main);
+    return command ? 0 : 2;
+  }
+  if (!(command in HELP) || command === 'main') {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: grid, report, train, eval, predict (afl --help)`);
+  }
+  if (parsed.flags.help) {
+    process.stdout.write(HELP[command]);
+    return 0;
+  }
+  if (command === 'grid') await gridCommand(parsed);
+  else if (command === 'report') await reportCommand(parsed);
+  else if (command === 'train') await trainCommand(parsed);
+  else if (command === 'eval') await evalCommand(parsed);
+  else if (command === 'predict') await predictCommand(parsed);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`afl: ${e.message}\n`);
+        process.exit(2);
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`afl: ${message}\n`);
+      if (process.env.AFL_DEBUG) console.error(e);
+      process.exit(1);
+    },
+  );
+}

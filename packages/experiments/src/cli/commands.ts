@@ -1,0 +1,69 @@
+/** `--help` texts of the afl commands. */
+export const HELP: Record<string, string> = {
+  main: `afl — reproduce "Enhancing Semantic Segmentation with Adaptive Focal Loss" (Islam et al. 2024)
+
+Usage: afl <command> [options]
+
+Commands:
+  grid      run the experiment grid of a profile (every table and Figure 3), then write the report
+  report    aggregate the result files of a grid into tables beside the paper's numbers, CSV and Figure 3
+  train     train one cell (dataset, model, loss) and write its result file
+  eval      score a trained checkpoint on a dataset split, write predictions and metrics
+  predict   predict the lesion mask of one case and write it as .nii.gz over the image's geometry
+
+Run "afl <command> --help" for the options of a command.
+
+Examples:
+  afl grid --profile quick                 # all tables on the built-in phantom data, about 15 min on 2 cores
+  afl grid --profile smoke --out /tmp/smoke
+  afl grid --profile paper --picai /data/picai --brats /data/brats2018 --tables 1,3 --seeds 3
+  afl report --out results/quick
+`,
+  grid: `Usage: afl grid --profile smoke|quick|paper [options]
+
+Runs every cell (dataset x model x loss x ablation x seed) that the chosen tables need and has no result file yet,
+then writes the report. Killed runs resume from their checkpoints when started again.
+
+Options:
+  --profile NAME      smoke (CI, minutes), quick (built-in phantom data, 2-core CPU), paper (real data, GPU)
+  --tables LIST       comma-separated subset of 1,2,3,4,5,figure3 (default: all)
+  --seeds N           seeds per cell (default: the profile's)
+  --protocol NAME     paper (default) or authors-code
+  --epochs N          override the number of epochs
+  --lr X              override the learning rate
+  --out DIR           results folder (default results/<profile>)
+  --backend NAME      tensorflow, wasm or cpu (default: best available; also AFL_BACKEND)
+  --picai DIR         PI-CAI 2022 root (paper profile)
+  --brats DIR         BraTS 2018 or MSD Task01 root (paper profile)
+  --only LIST         run only these cell indices of <out>/cells.json (one per Slurm array task)
+  --list              print the cells and exit
+`,
+  report: `Usage: afl report [--out DIR] [--profile NAME] [--metrics hard|soft]
+
+Reads DIR/cells/*.json (default results/<profile>, profile default quick) and writes DIR/report.md, one CSV per
+table, figure3.html and figure3.svg; prints the tables beside the paper's numbers.
+`,
+  train: `Usage: afl train --model NAME --loss NAME [options]
+
+Trains one cell on the built-in phantom data (or --picai/--brats) and writes its result file.
+
+Options:
+  --dataset NAME      phantom-picai (default), phantom-brats, picai, brats
+  --model NAME        unet, attention-unet, regunet, r2unet, resnet50-unet
+  --loss NAME         afl, focal, ce, dice, iou, tversky, dice-ce, dice-focal
+  --no-alpha-va, --no-gamma-va, --no-gamma-msa   A-FL ablation switches
+  --profile NAME      sizes and epochs to start from (default quick)
+  --protocol NAME     paper (default) or authors-code
+  --epochs N, --lr X, --seed N, --out DIR, --backend NAME, --picai DIR, --brats DIR
+`,
+  eval: `Usage: afl eval --cell FILE [--split val|test] [--out DIR]
+
+Loads the best checkpoint of a finished cell (its result file names the configuration), scores the split and
+writes the metrics as JSON.
+`,
+  predict: `Usage: afl predict <image files...> --cell FILE --out FILE.nii.gz
+
+Predicts the lesion mask of one case with the best checkpoint of a finished cell and writes it with the geometry of
+the first image.
+`,
+};

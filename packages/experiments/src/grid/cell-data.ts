@@ -1,0 +1,61 @@
+import * as datasets from '@afl/datasets';
+import type { ProfileSpec } from '../config';
+import type { SplitDataset, TrainBatch, BatchOptions } from '../train/dataset-types';
+import type { Cell, CellData } from './run-cell';
+
+export interface DataFolders {
+  picai?: string;
+  brats?: string;
+}
+
+type Dataset = ReturnType<typeof datasets.createPhantomDataset>;
+
+/** Adapts an `@afl/datasets` dataset to the trainer's interface, in 3-D or axial-slice 2-D mode. */
+export function toSplitDataset(ds: Dataset, spatialDims: 2 | 3): SplitDataset {
+  return {
+    split(name) {
+      const part = ds.split(name);
+      return {
+        size: spatialDims === 3 ? part.size : undefined,
+        batches(o: BatchOptions): AsyncIterable<TrainBatch> {
+          if (spatialDims === 2) return part.batches({ ...o, mode: '2d' }) as AsyncIterable<TrainBatch>;
+          return part.batches({ ...o, mode: '3d' }) as AsyncIterable<TrainBatch>;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The data of a cell: the built-in phantoms (`phantom-picai`: prostate, 3 channels; `phantom-brats`: brain, 4
+ * channels) at the profile's size and case counts, seeded by the dataset (not the cell), so every cell of a grid
+ * sees the same cases and splits.
+ */
+export async function createCellData(cell: Cell, profile: ProfileSpec, folders: DataFolders): Promise<CellData> {
+  const isBrats = cell.dataset === 'brats' || cell.dataset === 'phantom-brats';
+  const spec = isBrats ? profile.brats : profile.picai;
+  if (cell.dataset === 'phantom-picai' || cell.dataset === 'phantom-brats') {
+    const total = spec.cases.train + spec.cases.val + spec.cases.test;
+    const ds = datasets.createPhantomDataset({
+      kind: isBrats ? 'brain' : 'prostate',
+      cases: total,
+      shape: spec.inputShape,
+      seed: isBrats ? 2018 : 2022,
+      split: { val: spec.cases.val, test: spec.cases.test },
+      cacheSize: total,
+    });
+    const c = await ds.getCase(ds.caseIds[0]);
+    return { dataset: toSplitDataset(ds, cell.spatialDims), inChannels: ds.channels.length, spacing: cell.spatialDims === 3 ? c.spacing : c.spacing.slice(1), hasTest: spec.cases.test > 0 };
+  }
+  const folder = isBrats ? folders.brats : folders.picai;
+  if (!folder) throw new Error(`Error in createCellData: cell ${cell.cellId} needs the ${cell.dataset} data: pass --${cell.dataset} DIR.`);
+  const sources = datasets as unknown as Record<string, unknown>;
+  const factoryName = isBrats ? 'createBratsDataset' : 'createPicaiDataset';
+  const factory = sources[factoryName] as ((o: Record<string, unknown>) => Dataset) | undefined;
+  if (typeof factory !== 'function') {
+    throw new Error(`Error in createCellData: this version of @afl/datasets has no ${factoryName} for ${folder}.`);
+  }
+  const ds = factory({ root: folder, shape: spec.inputShape, seed: isBrats ? 2018 : 2022 });
+  const c = await ds.getCase(ds.caseIds[0]);
+  return { dataset: toSplitDataset(ds, cell.spatialDims), inChannels: ds.channels.length, spacing: c.spacing, hasTest: ds.split('test').size > 0 };
+}

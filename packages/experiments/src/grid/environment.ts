@@ -1,0 +1,42 @@
+import { initBackend } from '@afl/backend';
+import { createModel } from '@afl/models';
+import type { ProfileName } from '../results/result-schema';
+import { PROFILES } from '../config';
+import type { SplitDataset } from '../train/dataset-types';
+import { createCellData } from './cell-data';
+import { modelOptionsFor } from './model-options';
+import type { Cell, CellEnvironment } from './run-cell';
+
+export interface EnvironmentOptions {
+  profile: ProfileName;
+  backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** PI-CAI 2022 root folder (paper profile). */
+  picai?: string;
+  /** BraTS 2018 (or MSD Task01) root folder (paper profile). */
+  brats?: string;
+  quiet?: boolean;
+}
+
+/**
+ * Everything a grid needs besides its cells: the TF.js backend (through `@afl/backend`), a dataset per cell (the
+ * built-in phantoms, or the real data folders) and the model factory (`@afl/models` at the profile's sizes).
+ */
+export async function createEnvironment(options: EnvironmentOptions): Promise<Omit<CellEnvironment, 'outDir'> & { backend: string }> {
+  const info = await initBackend({ backend: options.backend, quiet: options.quiet });
+  const profile = PROFILES[options.profile];
+  const cache = new Map<string, Promise<{ dataset: SplitDataset; inChannels: number; spacing?: number[]; hasTest: boolean }>>();
+  return {
+    backend: info.backend,
+    data: (cell: Cell) => {
+      const key = `${cell.dataset}|${cell.spatialDims}|${cell.training.inputShape.join('x')}`;
+      let entry = cache.get(key);
+      if (!entry) {
+        entry = createCellData(cell, profile, { picai: options.picai, brats: options.brats });
+        cache.set(key, entry);
+      }
+      return entry;
+    },
+    model: (cell: Cell, inChannels: number) => createModel(cell.model, modelOptionsFor(cell, inChannels, profile.modelSize)),
+  };
+}
+

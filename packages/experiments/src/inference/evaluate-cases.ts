@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import {
+  adaptiveParameters,
+  authorsSoftDice,
+  authorsSoftIoU,
+  confusionCounts,
+  diceFromCounts,
+  disposeAdaptiveParameters,
+  hausdorff95,
+  iouFromCounts,
+  sensitivityFromCounts,
+  specificityFromCounts,
+} from '@afl/core';
+import { boundarySmoothness, lesionVolume } from '../metrics/lesion-shape';
+import type { CaseResult } from '../results/result-schema';
+import type { SplitDataset } from '../train/dataset-types';
+import { tumourProbabilities } from '../train/train-model';
+import { slidingWindowInference } from './sliding-window';
+
+export interface EvaluateOptions {
+  /** Network input size; volumes larger than it are predicted by sliding windows. */
+  roiSize: number[];
+  /** Voxel size in mm, in the tensor's axis order (default 1: metrics in voxel units). */
+  spacing?: number[];
+  overlap?: number;
+}
+
+/** The authors' soft sensitivity and specificity: soft counts from probabilities, background and tumour averaged. */
+function softRates(mask: tf.Tensor, probs: tf.Tensor): { sensitivity: number; specificity: number } {
+  const [tp, fn, tn, fp] = tf.tidy(() => {
+    const g = tf.cast(mask, 'float32');
+    return [tf.sum(tf.mul(probs, g)), tf.sum(tf.mul(tf.sub(1, probs), g)), tf.sum(tf.mul(tf.sub(1, probs), tf.sub(1, g))), tf.sum(tf.mul(probs, tf.sub(1, g)))].map(
+      (t) => t.dataSync()[0],
+    );
+  });
+  const eps = 1e-5;
+  // Background channel: its positives are the tumour channel's negatives.
+  const sensFg = (tp + eps) / (tp + fn + eps);
+  const sensBg = (tn + eps) / (tn + fp + eps);
+  return { sensitivity: (sensFg + sensBg) / 2, specificity: (sensBg + sensFg) / 2 };
+}
+
+/** Predicts every case of a split (batch 1) and scores it: hard and soft metrics, HD95, and the mask's shape measures. */
+export async function evaluateCases(
+  model: LayersModel,
+  dataset: SplitDataset,
+  split: 'val' | 'test',
+  options: EvaluateOptions,
+): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  for await (const batch of dataset.split(split).batches({ batchSize: 1, shuffle: false, seed: 0, augment: false })) {
+    const spatial = batch.mask.shape.slice(1, -1);
+    const spacing = options.spacing ?? spatial.map(() => 1);
+    const fits = spatial.every((s, i) => s === options.roiSize[i]);
+    const logits = tf.tidy(() =>
+      fits
+        ? (model.predict(batch.image) as tf.Tensor)
+        : slidingWindowInference(batch.image, options.roiSize, (w) => model.predict(w) as tf.Tensor, { overlap: options.overlap ?? 0.25 }),
+    );
+    const probs = tumourProbabilities(logits);
+    const [c] = confusionCounts(batch.mask, probs);
+    const params = adaptiveParameters(batch.mask);
+    const maskData = batch.mask.dataSync();
+    const soft = softRates(batch.mask, probs);
+    out.push({
+      caseId: batch.caseIds[0],
+      split,
+      dice: diceFromCounts(c),
+      iou: iouFromCounts(c),
+      sensitivity: sensitivityFromCounts(c),
+      specificity: specificityFromCounts(c),
+      soft: { dice: authorsSoftDice(batch.mask, logits)[0], iou: authorsSoftIoU(batch.mask, logits)[0], ...soft },
+      hd95: hausdorff95(batch.mask, probs, { spacing })[0],
+      gammaVa: params.gammaVa.dataSync()[0],
+      gammaMSa: params.gammaMSa.dataSync()[0],
+      lesionVolume: lesionVolume(maskData, spatial, spacing),
+      smoothness: boundarySmoothness(maskData, spatial, spacing),
+    });
+    disposeAdaptiveParameters(params);
+    tf.dispose([batch.image, batch.mask, logits, probs]);
+  }
+  return out;
+}
