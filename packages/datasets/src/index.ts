@@ -48,3 +48,11 @@ export type { ResampleToSpacingOptions } from './preprocess/resample-to-spacing'
 export { resampleToSpacing } from './preprocess/resample-to-spacing';
 export type { CropToMaskOptions, VoxelBox } from './preprocess/crop-to-mask';
 export { cropToMask, cropVolume, expandBox, maskBoundingBox } from './preprocess/crop-to-mask';
+export type { GridGeometry, ResampleToGridOptions } from './preprocess/resample-to-grid';
+export { resampleToGrid } from './preprocess/resample-to-grid';
+export { centerCropOrPad } from './preprocess/center-crop';
+export { otsuThreshold } from './preprocess/otsu-threshold';
+export type { N4Options, N4Result } from './preprocess/n4-bias-field';
+export { n4BiasFieldCorrection, sharpenLogIntensities } from './preprocess/n4-bias-field';
+export type { PipelineName, PipelineOptions, RawCase } from './preprocess/pipelines';
+export { preprocessBratsCase, preprocessPicaiCase, volumesToCase, PIPELINE_NAMES } from './preprocess/pipelines';
