@@ -1,128 +1,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { diceLoss } from '@afl/core';
-import { createModel, CreateModelOptions, ModelName, has3dTraining } from './index';
-import { blobTarget, noisyInput, seedWeights, setupBackend } from './testing/helpers';
-
-interface Case {
-  name: ModelName;
-  small: CreateModelOptions;
-  sizes2d: number[][];
-  strides3d?: CreateModelOptions['strides'];
-  sizes3d: number[][];
-  train3d: { size: number[]; options?: CreateModelOptions };
-}
-
-const CASES: Case[] = [
-  { name: 'unet', small: { channels: [4, 8, 16] }, sizes2d: [[16, 16], [8, 24]],
-    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 16, 8]],
-    train3d: { size: [4, 8, 8], options: { strides: [[1, 2, 2], [2, 2, 2]] } } },
-  { name: 'attention-unet', small: { channels: [4, 8, 16] }, sizes2d: [[16, 16], [12, 20]],
-    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [6, 16, 8]],
-    train3d: { size: [4, 8, 8], options: { strides: [[1, 2, 2], [2, 2, 2]] } } },
-  { name: 'r2unet', small: { channels: [4, 8] }, sizes2d: [[16, 16], [6, 10]],
-    strides3d: [[1, 2, 2]], sizes3d: [[3, 8, 8]],
-    train3d: { size: [4, 8, 8], options: { strides: [[2, 2, 2]] } } },
-  { name: 'regunet', small: { numChannelInitial: 4, depth: 2 }, sizes2d: [[16, 16], [8, 12]],
-    strides3d: [[1, 2, 2], [2, 2, 2]], sizes3d: [[2, 8, 8], [4, 12, 8]],
-    train3d: { size: [4, 8, 8], options: { strides: [[1, 2, 2], [2, 2, 2]] } } },
-  // Stage strides 2-2-2-1-1 keep the 2-D training input small (16 x 16) with a 2 x 2 bottleneck (BN over one value
-  // would cut the gradient); the 3-D cases use the PI-CAI strides (default).
-  { name: 'resnet50-unet', small: { baseWidth: 4, blocks: [1, 1, 1, 1], decoderChannels: [16, 8, 8, 4, 4],
-    strides: [2, 2, 2, 1, 1] }, sizes2d: [[16, 16], [32, 16]], sizes3d: [[24, 160, 128], [12, 32, 64]],
-    train3d: { size: [4, 16, 16], options: { strides: [[1, 2, 2], [1, 2, 2], [2, 2, 2], [1, 1, 1], [1, 1, 1]] } } },
-];
-
-const NO_3D = 'skipped: @afl/backend does not export layers.batchNormalization/upSampling3d/conv3dTranspose yet';
-
-/** Gradients reach every trainable weight; 30 SGD steps lower the Dice loss; no step leaks a tensor. */
-export function trainsAndReachesEveryWeight(name: ModelName, options: CreateModelOptions, size: number[],
-  learningRate = 0.1): void {
-  const model = createModel(name, options);
-  seedWeights(model, 7);
-  const y = blobTarget(size, options.outChannels ?? 1);
-  const x = noisyInput(y, options.inChannels ?? 1, 11);
-  const loss = () => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
-
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(loss, vars);
-  value.dispose();
-  for (const w of model.trainableWeights) {
-    const g = grads[(w.read() as tf.Variable).name];
-    assert.ok(g, `gradient reaches ${w.name}`);
-    assert.ok(tf.tidy(() => tf.sum(tf.abs(g)).arraySync() as number) > 0, `gradient of ${w.name} is non-zero`);
-  }
-  tf.dispose(grads);
-
-  const optimizer = tf.train.sgd(learningRate);
-  const losses: number[] = [];
-  for (let step = 0; step < 30; step++) {
-    const before = tf.memory().numTensors;
-    const cost = optimizer.minimize(loss, true, vars)!;
-    losses.push(cost.dataSync()[0]);
-    cost.dispose();
-    if (step > 0) assert.equal(tf.memory().numTensors, before, 'a training step leaks no tensor');
-  }
-  const first = losses[0];
-  const last = Math.min(...losses.slice(-5));
-  assert.ok(last < 0.75 * first,
-    `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
-  optimizer.dispose();
-  tf.dispose([x, y]);
-  model.dispose();
-}
+import '@tensorflow/tfjs-backend-cpu';
+import { createModel, has3dTraining } from './index';
+import { setupBackend } from './testing/helpers';
+import { trainsAndReachesEveryWeight } from './testing/model-suite';
 
 before(async () => {
   assert.ok(await setupBackend('cpu'));
 });
-
-for (const c of CASES) {
-  describe(c.name, () => {
-    test('2-D output shape is input spatial x outChannels for several sizes', () => {
-      for (const size of c.sizes2d) {
-        const model = createModel(c.name, { ...c.small, inChannels: 3, outChannels: 2 });
-        const before = tf.memory().numTensors;
-        const y = tf.tidy(() => model.predict(tf.zeros([2, ...size, 3])) as tf.Tensor);
-        assert.deepEqual(y.shape, [2, ...size, 2]);
-        y.dispose();
-        assert.equal(tf.memory().numTensors, before, 'predict leaks no tensor');
-        model.dispose();
-      }
-    });
-
-    test('3-D model builds with anisotropic strides; symbolic output shape is input spatial x outChannels', () => {
-      for (const size of c.sizes3d) {
-        const model = createModel(c.name, { ...c.small, spatialDims: 3, strides: c.strides3d, inChannels: 3,
-          outChannels: 2, inputShape: size });
-        assert.deepEqual(model.outputs[0].shape, [null, ...size, 2]);
-        model.dispose();
-      }
-    });
-
-    test('3-D forward pass (needs @afl/backend rank-5 batch norm)', { skip: has3dTraining() ? false : NO_3D }, () => {
-      const size = c.sizes3d[c.sizes3d.length - 1];
-      const model = createModel(c.name, { ...c.small, spatialDims: 3, strides: c.strides3d, inChannels: 2,
-        outChannels: 2 });
-      const y = tf.tidy(() => model.predict(tf.zeros([1, ...size, 2])) as tf.Tensor);
-      assert.deepEqual(y.shape, [1, ...size, 2]);
-      y.dispose();
-      model.dispose();
-    });
-
-    test('2-D: 30 SGD steps of Dice loss drive the loss down; gradients reach every trainable weight', () => {
-      trainsAndReachesEveryWeight(c.name, { ...c.small, inChannels: 1, outChannels: 1 }, c.sizes2d[0]);
-    });
-
-    test('3-D: 30 SGD steps of Dice loss drive the loss down; gradients reach every trainable weight',
-      { skip: has3dTraining() ? false : NO_3D }, () => {
-        trainsAndReachesEveryWeight(c.name, { ...c.small, ...c.train3d.options, spatialDims: 3, inChannels: 1,
-          outChannels: 2 }, c.train3d.size, 0.3);
-      });
-  });
-}
 
 test('R2U-Net shares its recurrent conv: one kernel per recurrent block, applied t + 1 times', () => {
   const model = createModel('r2unet', { channels: [4, 8], t: 3 });

@@ -1,0 +1,3 @@
+import { describeModel } from './testing/model-suite';
+
+describeModel('attention-unet');
