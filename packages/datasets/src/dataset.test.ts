@@ -103,6 +103,7 @@ test('createDataset: a failing case is skipped, reported once and listed', async
       return ok(id);
     },
     onSkip: (s) => reports.push(`${s.id}: ${s.reason}`),
+    log: (l) => reports.push(l),
   });
   for (let epoch = 0; epoch < 2; epoch++) {
     const ids: string[] = [];
@@ -112,7 +113,7 @@ test('createDataset: a failing case is skipped, reported once and listed', async
     }
     assert.deepEqual(ids, ['a', 'c']);
   }
-  assert.deepEqual(reports, ['b: missing modality adc']);
+  assert.deepEqual(reports, ['b: missing modality adc', '[t] 1 case(s) skipped this epoch: b', '[t] 1 case(s) skipped this epoch: b']);
   assert.deepEqual(ds.skipped, [{ id: 'b', reason: 'missing modality adc' }]);
 });
 

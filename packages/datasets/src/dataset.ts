@@ -90,8 +90,10 @@ export interface CreateDatasetOptions {
   splits?: Partial<Record<SplitName, readonly string[]>>;
   /** Cases kept in memory (LRU). Default 32. */
   cacheSize?: number;
-  /** Called once per skipped case. Default: a line on stderr. */
+  /** Called once per skipped case. Default: a line through `log`. */
   onSkip?(skipped: SkippedCase): void;
+  /** Progress and skip lines. Default: stderr. */
+  log?(line: string): void;
 }
 
 /**
@@ -157,6 +159,16 @@ class CaseDataset implements Dataset {
     return this.shared.skipped;
   }
 
+  private log(line: string): void {
+    (this.shared.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  }
+
+  /** One line listing the cases of `ids` skipped so far, or nothing. */
+  private summarize(ids: readonly string[]): void {
+    const skipped = this.shared.skipped.filter((s) => ids.includes(s.id));
+    if (skipped.length > 0) this.log(`[${this.name}] ${skipped.length} case(s) skipped this epoch: ${skipped.map((s) => s.id).join(', ')}`);
+  }
+
   getCase(id: string): Promise<SegmentationCase> {
     return this.shared.cache.get(id, async () => this.shared.options.loadCase(id));
   }
@@ -175,7 +187,8 @@ class CaseDataset implements Dataset {
       if (!this.shared.skipped.some((s) => s.id === id)) {
         const s = { id, reason: e instanceof Error ? e.message : String(e) };
         this.shared.skipped.push(s);
-        (this.shared.options.onSkip ?? ((x: SkippedCase) => process.stderr.write(`[${this.shared.options.name}] skipped case ${x.id}: ${x.reason}\n`)))(s);
+        if (this.shared.options.onSkip) this.shared.options.onSkip(s);
+        else this.log(`[${this.shared.options.name}] skipped case ${s.id}: ${s.reason}`);
       }
       return undefined;
     }
@@ -213,6 +226,7 @@ class CaseDataset implements Dataset {
         if (pending.length === batchSize) yield emit();
       }
       if (pending.length > 0 && !options.dropRemainder) yield emit();
+      self.summarize(ids);
     }
     async function* gen2d(): AsyncGenerator<Batch<tf.Tensor4D>> {
       let pending: BatchItem[] = [];
@@ -241,6 +255,7 @@ class CaseDataset implements Dataset {
         }
       }
       if (pending.length > 0 && !options.dropRemainder) yield emit();
+      self.summarize(ids);
     }
     return mode === '2d' ? { [Symbol.asyncIterator]: gen2d } : { [Symbol.asyncIterator]: gen3d };
   }
