@@ -19,6 +19,25 @@ function zeroInsert(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
 }
 
 /**
+ * W [kh, kw, Ci, Co] -> W' [kh, kw, Co, Ci] with both spatial axes flipped,
+ * in JS (filters are small; wasm's Reverse and Transpose are generic loops).
+ */
+export function flipSwapFilter(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, ci, co] = filter.shape;
+  const src = filter.dataSync();
+  const out = new Float32Array(src.length);
+  const taps = kh * kw;
+  for (let t = 0; t < taps; t++) {
+    const s0 = t * ci * co;
+    const d0 = (taps - 1 - t) * ci * co;
+    for (let i = 0; i < ci; i++) {
+      for (let o = 0; o < co; o++) out[d0 + o * ci + i] = src[s0 + i * co + o];
+    }
+  }
+  return tf.tensor4d(out, [kh, kw, co, ci]);
+}
+
+/**
  * Input gradient of a 2-D convolution (= forward of a transposed convolution),
  * computed as a forward convolution so that it runs on XNNPACK on wasm.
  *
@@ -43,9 +62,17 @@ export function conv2dBackpropInputViaConv(
     const { top, left } = info.padInfo;
     const [, oh, ow] = dy.shape;
     if (kh === sh && kw === sw && kh === kw && top === 0 && left === 0 && oh * sh === h && ow * sw === w) {
-      const wt = tf.reshape(tf.transpose(filter, [3, 0, 1, 2]), [co, kh * kw * ci]);
-      const y = tf.reshape(tf.matMul(tf.reshape(dy, [n * oh * ow, co]), wt), [n, oh, ow, kh * kw * ci]) as tf.Tensor4D;
-      return kh === 1 ? y : tf.depthToSpace(y, kh, 'NHWC');
+      // One matMul per filter row a: rows (n, o, p) x cols (b, ci); stacking the
+      // rows on a new axis after o interleaves them without a DepthToSpace or
+      // Transpose (both generic element loops on wasm).
+      const wt = tf.transpose(filter, [0, 3, 1, 2]); // [kh, Co, kw, Ci]
+      const dy2 = tf.reshape(dy, [n * oh * ow, co]);
+      const rows: tf.Tensor[] = [];
+      for (let a = 0; a < kh; a++) {
+        const wa = tf.reshape(tf.slice(wt, [a, 0, 0, 0], [1, co, kw, ci]), [co, kw * ci]);
+        rows.push(tf.reshape(tf.matMul(dy2, wa), [n * oh, ow * kw * ci]));
+      }
+      return tf.reshape(kh === 1 ? rows[0] : tf.stack(rows, 1), [n, oh * kh, ow * kw, ci]) as tf.Tensor4D;
     }
     let dyu = zeroInsert(dy, sh, sw);
     const lh = (oh - 1) * sh + 1;
@@ -66,9 +93,7 @@ export function conv2dBackpropInputViaConv(
     frontW = Math.max(0, frontW);
     backH = Math.max(0, backH);
     backW = Math.max(0, backW);
-    // Flipping both spatial axes = reversing the flattened kh*kw axis (a cheap rank-2 reverse).
-    const flipped = tf.reshape(tf.reverse(tf.reshape(filter, [kh * kw, -1]), 0), filter.shape) as tf.Tensor4D;
-    const wf = tf.transpose(flipped, [0, 1, 3, 2]);
+    const wf = flipSwapFilter(filter);
     return tf.conv2d(dyu, wf, 1, [[0, 0], [frontH, backH], [frontW, backW], [0, 0]]);
   });
 }

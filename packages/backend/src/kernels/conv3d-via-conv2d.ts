@@ -101,47 +101,105 @@ function foldFilter(filter: tf.Tensor5D): tf.Tensor4D {
   return tf.reshape(tf.transpose(filter, [1, 2, 0, 3, 4]), [kh, kw, kd * ci, co]);
 }
 
-/** conv3d (dilation 1) as one 2-D convolution of the depth-folded input. */
+/** Padded depth view [N, Dp, H*W*Ci] of x. */
+function paddedDepth(x: tf.Tensor, info: Conv3DInfo): tf.Tensor3D {
+  const [n, d, h, w, ci] = x.shape;
+  const { front, back } = info.padInfo;
+  const xp = tf.reshape(x, [n, d, h * w * ci]) as tf.Tensor3D;
+  return front > 0 || back > 0 ? tf.pad(xp, [[0, 0], [front, back], [0, 0]]) : xp;
+}
+
+/** Depth slice k of the padded input as a conv2d batch [N*Od, H, W, Ci] (contiguous copies only). */
+function depthSlice(xp: tf.Tensor3D, x5: number[], info: Conv3DInfo, k: number): tf.Tensor4D {
+  const [n, , h, w, ci] = x5;
+  const od = info.outDepth;
+  const sd = info.strideDepth;
+  const s = sd === 1
+    ? (k === 0 && od === xp.shape[1] ? xp : tf.slice(xp, [0, k, 0], [n, od, h * w * ci]))
+    : phaseSlice(xp, k, sd, od);
+  return tf.reshape(s, [n * od, h, w, ci]);
+}
+
+/** Filter tap k along depth: [kh, kw, Ci, Co]. */
+function filterTap(filter: tf.Tensor, k: number): tf.Tensor4D {
+  const [kd, kh, kw, ci, co] = filter.shape;
+  if (kd === 1) return tf.reshape(filter, [kh, kw, ci, co]);
+  return tf.reshape(tf.slice(tf.reshape(filter, [kd, kh * kw * ci * co]), [k, 0], [1, -1]), [kh, kw, ci, co]);
+}
+
+/**
+ * conv3d (dilation 1) as a sum over the kd depth taps of 2-D convolutions of
+ * depth slices (each one XNNPACK conv2d on wasm). Only contiguous copies are
+ * needed; the depth-folded variant (`foldDepth`) needs a channel interleave,
+ * which wasm's Concat/Slice do slowly.
+ */
 export function conv3dViaConv2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: number | Triple, pad: Pad3D): tf.Tensor5D {
   return tf.tidy(() => {
     const info = conv3dInfo(x.shape, filter.shape, strides, pad);
-    const xf = foldDepth(x, info);
-    const y = tf.conv2d(xf, foldFilter(filter), [info.strideHeight, info.strideWidth], explicitHW(info));
+    const xp = paddedDepth(x, info);
+    const ys: tf.Tensor4D[] = [];
+    for (let k = 0; k < info.filterDepth; k++) {
+      ys.push(tf.conv2d(depthSlice(xp, x.shape, info, k), filterTap(filter, k), [info.strideHeight, info.strideWidth], explicitHW(info)));
+    }
+    const y = ys.length === 1 ? ys[0] : tf.addN(ys);
     return tf.reshape(y, [x.shape[0], info.outDepth, info.outHeight, info.outWidth, info.outChannels]);
   });
 }
 
-/** Input gradient of conv3d (= forward of conv3dTranspose) through Conv2DBackpropInput. */
+/** Input gradient of conv3d (= forward of conv3dTranspose): per depth tap Conv2DBackpropInput, then shifted sums. */
 export function conv3dBackpropInputViaConv2d(
   inputShape: number[], dy: tf.Tensor5D, filter: tf.Tensor5D, strides: number | Triple, pad: Pad3D,
 ): tf.Tensor5D {
   return tf.tidy(() => {
     const info = conv3dInfo(inputShape, filter.shape, strides, pad);
-    const [n, , h, w, ci] = inputShape;
+    const [n, d, h, w, ci] = inputShape;
     const [kd, , , , co] = filter.shape;
-    const dy4 = tf.reshape(dy, [n * info.outDepth, info.outHeight, info.outWidth, co]);
-    const dxf = runKernel('Conv2DBackpropInput', { dy: dy4, filter: foldFilter(filter) }, {
-      strides: [info.strideHeight, info.strideWidth], pad: explicitHW(info), dataFormat: 'NHWC',
-      dimRoundingMode: undefined, inputShape: [n * info.outDepth, h, w, kd * ci],
-    }) as tf.Tensor4D;
-    return unfoldDepth(dxf, inputShape, info);
+    const { front, back } = info.padInfo;
+    const od = info.outDepth;
+    const sd = info.strideDepth;
+    const inner = h * w * ci;
+    const dp = front + d + back;
+    const dy4 = tf.reshape(dy, [n * od, info.outHeight, info.outWidth, co]);
+    const parts: tf.Tensor3D[] = [];
+    for (let k = 0; k < kd; k++) {
+      const dxk = runKernel('Conv2DBackpropInput', { dy: dy4, filter: filterTap(filter, k) }, {
+        strides: [info.strideHeight, info.strideWidth], pad: explicitHW(info), dataFormat: 'NHWC',
+        dimRoundingMode: undefined, inputShape: [n * od, h, w, ci],
+      });
+      let p = tf.reshape(dxk, [n, od, inner]) as tf.Tensor3D;
+      let len = od;
+      if (sd > 1) {
+        p = tf.reshape(tf.pad(tf.reshape(p, [n, od, 1, inner]), [[0, 0], [0, 0], [0, sd - 1], [0, 0]]), [n, od * sd, inner]);
+        len = od * sd;
+      }
+      const tail = dp - k - len;
+      if (tail < 0) p = tf.slice(p, [0, 0, 0], [n, len + tail, inner]);
+      if (k > 0 || tail > 0) p = tf.pad(p, [[0, 0], [k, Math.max(0, tail)], [0, 0]]);
+      parts.push(p);
+    }
+    let sum: tf.Tensor3D = parts.length === 1 ? parts[0] : tf.addN(parts);
+    if (front > 0 || back > 0) sum = tf.slice(sum, [0, front, 0], [n, d, inner]);
+    return tf.reshape(sum, [n, d, h, w, ci]);
   });
 }
 
-/** Filter gradient of conv3d through Conv2DBackpropFilter on the depth-folded input. */
+/** Filter gradient of conv3d: one Conv2DBackpropFilter per depth tap, stacked. */
 export function conv3dBackpropFilterViaConv2d(
   x: tf.Tensor5D, dy: tf.Tensor5D, filterShape: number[], strides: number | Triple, pad: Pad3D,
 ): tf.Tensor5D {
   return tf.tidy(() => {
     const info = conv3dInfo(x.shape, filterShape, strides, pad);
     const [kd, kh, kw, ci, co] = filterShape;
-    const xf = foldDepth(x, info);
+    const xp = paddedDepth(x, info);
     const dy4 = tf.reshape(dy, [x.shape[0] * info.outDepth, info.outHeight, info.outWidth, co]);
-    const dwf = runKernel('Conv2DBackpropFilter', { x: xf, dy: dy4 }, {
-      strides: [info.strideHeight, info.strideWidth], pad: explicitHW(info), dataFormat: 'NHWC',
-      dimRoundingMode: undefined, filterShape: [kh, kw, kd * ci, co],
-    });
-    return tf.transpose(tf.reshape(dwf, [kh, kw, kd, ci, co]), [2, 0, 1, 3, 4]);
+    const taps: tf.Tensor[] = [];
+    for (let k = 0; k < kd; k++) {
+      taps.push(runKernel('Conv2DBackpropFilter', { x: depthSlice(xp, x.shape, info, k), dy: dy4 }, {
+        strides: [info.strideHeight, info.strideWidth], pad: explicitHW(info), dataFormat: 'NHWC',
+        dimRoundingMode: undefined, filterShape: [kh, kw, ci, co],
+      }));
+    }
+    return tf.reshape(taps.length === 1 ? taps[0] : tf.stack(taps), [kd, kh, kw, ci, co]);
   });
 }
 

@@ -2,6 +2,8 @@ import { OpKernel, overrideKernel } from './override-kernel';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { splitVKernel } from './split-v';
+import { meanKernel, sumKernel } from './reduce-leading';
+import { tileKernel } from './tile';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
@@ -19,6 +21,9 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     MaxPoolGrad: 'wrong on wasm (relative error ~1); mask of window maxima for filter == stride',
     ResizeBilinearGrad: 'ignores halfPixelCenters on wasm; two batched matMuls',
     SplitV: 'generic per-element slice for rank 5 on wasm (2.1 s per 3-D step); rank <= 3 slices',
+    Sum: 'transposes leading-axis reductions; matMul with ones (10-50x faster)',
+    Mean: 'transposes leading-axis reductions; matMul with ones',
+    Tile: 'per-element (330 ms for 3 MB; also behind broadcastTo); broadcasting multiply by ones',
   },
   cpu: {
     Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
@@ -45,6 +50,9 @@ export function installKernels(backendName: string): string[] {
     MaxPoolGrad: maxPoolGradKernel,
     ResizeBilinearGrad: resizeBilinearGradKernel,
     SplitV: splitVKernel,
+    Sum: sumKernel,
+    Mean: meanKernel,
+    Tile: tileKernel,
   };
   for (const name of names) overrideKernel(name, backendName, impls[name]);
   installed.add(backendName);

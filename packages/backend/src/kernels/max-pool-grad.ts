@@ -3,8 +3,8 @@ import { KernelAttrs } from './override-kernel';
 
 function repeat2d(t: tf.Tensor4D, s: number): tf.Tensor4D {
   const [n, h, w, c] = t.shape;
-  const a = tf.broadcastTo(tf.reshape(t, [n * h, 1, w, c]), [n * h, s, w, c]);
-  const b = tf.broadcastTo(tf.reshape(a, [n * h * s, w, 1, c]), [n * h * s, w, s, c]);
+  const a = tf.mul(tf.reshape(t, [n * h, 1, w, c]), tf.ones([1, s, 1, 1]));
+  const b = tf.mul(tf.reshape(a, [n * h * s, w, 1, c]), tf.ones([1, 1, s, 1]));
   return tf.reshape(b, [n, h * s, w * s, c]);
 }
 

@@ -19,7 +19,8 @@ export interface UpSampling3DLayerArgs extends LayerArgs {
 /** Nearest-neighbour repeat of axis 1 of a [A, L, B] tensor by `s`. */
 function repeatAxis(x3: tf.Tensor3D, s: number): tf.Tensor3D {
   const [a, l, b] = x3.shape;
-  return tf.reshape(tf.broadcastTo(tf.reshape(x3, [a, l, 1, b]), [a, l, s, b]), [a, l * s, b]);
+  // A broadcasting multiply (its gradient is a sum): much faster than broadcastTo/Tile on wasm.
+  return tf.reshape(tf.mul(tf.reshape(x3, [a, l, 1, b]), tf.ones([1, 1, s, 1])), [a, l * s, b]);
 }
 
 /** Linear (half-pixel, edge-clamped) upsampling of axis 1 of a [A, L, B] tensor by integer `s`. */
