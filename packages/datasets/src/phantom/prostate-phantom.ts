@@ -170,10 +170,20 @@ export function generateProstatePhantom(options: ProstatePhantomOptions): Segmen
     const shape = lesionShape(lesionRng, p, center);
     const contrast = lesionRng.uniform(0.55, 1);
     const value = TISSUE.lesion.map((t, c) => TISSUE.pz[c] + contrast * (t - TISSUE.pz[c]));
+    let painted = 0;
     paint(image, shape, dims, spacing, value, edge, (i) => {
       mask[i] = 1;
       labels[i] = k + 1;
+      painted++;
     });
+    if (painted === 0) {
+      // a lesion smaller than a voxel still marks the voxel holding its centre (no empty masks)
+      const at = center.map((c, a) => Math.min(dims[a] - 1, Math.max(0, Math.floor(c / spacing[a]))));
+      const i = (at[0] * H + at[1]) * W + at[2];
+      mask[i] = 1;
+      labels[i] = k + 1;
+      for (let c = 0; c < 3; c++) image[i * 3 + c] = value[c];
+    }
     lesionMeta.push({ ...p, center, contrast });
   });
 
