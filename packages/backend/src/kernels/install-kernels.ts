@@ -21,8 +21,8 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     MaxPoolGrad: 'wrong on wasm (relative error ~1); mask of window maxima for filter == stride',
     ResizeBilinearGrad: 'ignores halfPixelCenters on wasm; two batched matMuls',
     SplitV: 'generic per-element slice for rank 5 on wasm (2.1 s per 3-D step); rank <= 3 slices',
-    Sum: 'transposes leading-axis reductions; matMul with ones (10-50x faster)',
-    Mean: 'transposes leading-axis reductions; matMul with ones',
+    Sum: 'transposes leading-axis reductions; JS loop over the heap',
+    Mean: 'transposes leading-axis reductions; JS loop over the heap',
     Tile: 'per-element (330 ms for 3 MB; also behind broadcastTo); broadcasting multiply by ones',
   },
   cpu: {
@@ -31,6 +31,8 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Conv3DBackpropInputV2: 'naive on cpu; depth-folded conv2d input gradient',
     Conv3DBackpropFilterV2: 'naive on cpu; depth-folded conv2d filter gradient',
     ResizeBilinearGrad: 'wrong shape ([N, W, H, C]) on cpu for non-square images; two batched matMuls',
+    Sum: 'transposes leading-axis reductions; JS loop',
+    Mean: 'transposes leading-axis reductions; JS loop',
   },
 };
 

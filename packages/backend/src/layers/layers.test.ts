@@ -45,6 +45,29 @@ for (const backend of TEST_BACKENDS) {
       tf.dispose([x, y5, y4]);
     });
 
+    it('batchNormalization training matches the stock layer (output, moving stats, all gradients)', () => {
+      const x = tf.add(tf.mul(randomTensor([2, 5, 6, 3], 9), 3), 1);
+      const weights = [tf.tensor1d([1.5, 0.5, -1]), tf.tensor1d([0.1, -0.2, 0.3]), tf.zeros([3]), tf.ones([3])];
+      const ours = batchNormalization({ momentum: 0.8 });
+      const stock = tfl.layers.batchNormalization({ momentum: 0.8 });
+      for (const l of [ours, stock]) {
+        l.build(x.shape);
+        l.setWeights(weights);
+      }
+      const run = (l: tfl.layers.Layer) => {
+        const vars = l.trainableWeights.map((w) => w.read() as tf.Variable);
+        const r = tf.randomNormal(x.shape, 0, 1, 'float32', 5);
+        const f = (t: tf.Tensor) => tf.sum(tf.mul(l.apply(t, { training: true }) as tf.Tensor, r)) as tf.Scalar;
+        const dx = tf.grad(f)(x);
+        const { grads } = tf.variableGrads(() => f(x), vars);
+        return [dx, ...vars.map((v) => grads[v.name]), ...l.getWeights().slice(2)];
+      };
+      const a = run(ours);
+      const b = run(stock);
+      a.forEach((t, i) => assert.ok(maxAbsDiffRel(t.dataSync(), b[i].dataSync()) < 1e-4, `tensor ${i}`));
+      tf.dispose([x, ...a, ...b]);
+    });
+
     it('upSampling3d nearest repeats voxels', () => {
       const x = tf.reshape(tf.range(0, 8), [1, 2, 2, 2, 1]);
       const y = upSampling3d({ size: [2, 1, 3] }).apply(x) as tf.Tensor;
