@@ -33,6 +33,11 @@ export interface PipelineOptions {
   n4Channels?: readonly string[];
   /** N4 settings. Default: shrink [4, 4, 1], 4 levels x 10 iterations. */
   n4?: N4Options;
+  /**
+   * Final `[D, H, W]` instead of the pipeline's (PI-CAI paper 24 x 160 x 128, authors-code 24 x 128 x 160; BraTS paper
+   * 155 x 224 x 224; BraTS authors-code: resize after the 144 x 224 x 224 crop), e.g. a smaller training profile.
+   */
+  outputShape?: readonly number[];
 }
 
 function check(fn: string, raw: RawCase): string[] {
@@ -136,7 +141,7 @@ export function preprocessPicaiCase(raw: RawCase, options: PipelineOptions = {})
     return name === refName || sameGrid(v, ref) ? v : resampleToGrid(v, ref, { mode: 'linear' });
   });
   if (pipeline === 'authors-code') {
-    const dhw = [24, 128, 160];
+    const dhw = options.outputShape ?? [24, 128, 160];
     vols = vols.map((v) => {
       const r = resizeVolume(v, dhw, 'area');
       normalizeChannel(r.data as Float32Array, 'nonzero-zscore');
@@ -148,7 +153,7 @@ export function preprocessPicaiCase(raw: RawCase, options: PipelineOptions = {})
   }
   const spacing = [0.5, 0.5, 3.0];
   const mid = [30, 256, 256];
-  const dhw = [24, 160, 128];
+  const dhw = options.outputShape ?? [24, 160, 128];
   vols = vols.map((v) => {
     const r = resampleToSpacing(v, spacing, { mode: 'linear' });
     const data = r.data instanceof Float32Array ? r.data : Float32Array.from(r.data as ArrayLike<number>);
@@ -201,9 +206,9 @@ export function preprocessBratsCase(raw: RawCase, options: PipelineOptions = {})
   if (pipeline === 'paper') {
     vols = vols.map((v) => {
       normalizeChannel(v.data, mode);
-      return resizeVolume(v, [155, 224, 224], 'linear') as typeof v;
+      return resizeVolume(v, options.outputShape ?? [155, 224, 224], 'linear') as typeof v;
     });
-    lab = lab && resizeVolume(lab, [155, 224, 224], 'nearest');
+    lab = lab && resizeVolume(lab, options.outputShape ?? [155, 224, 224], 'nearest');
   } else {
     vols = vols.map((v) => {
       const c = centerCropOrPad(v, [224, 224, 144]) as typeof v;
@@ -211,6 +216,10 @@ export function preprocessBratsCase(raw: RawCase, options: PipelineOptions = {})
       return c;
     });
     lab = lab && centerCropOrPad(lab, [224, 224, 144]);
+    if (options.outputShape) {
+      vols = vols.map((v) => resizeVolume(v, options.outputShape!, 'linear') as typeof v);
+      lab = lab && resizeVolume(lab, options.outputShape, 'nearest');
+    }
   }
   return volumesToCase(raw.id, names, vols, lab, undefined, options.foreground, { pipeline });
 }

@@ -63,8 +63,12 @@ export function scanMsdTask01(dir: string, modalities: readonly BratsModality[] 
 /** Options of {@link createBratsDataset}. */
 export interface BratsDatasetOptions {
   /** Dataset root. */
-  dir: string;
-  /** `'brats2018'` (default) or `'msd'` (Task01_BrainTumour). */
+  dir?: string;
+  /** Alias of `dir`. */
+  root?: string;
+  /** Final `[D, H, W]` (default: the pipeline's, 155 x 224 x 224 for the paper). */
+  shape?: readonly number[];
+  /** `'brats2018'` or `'msd'` (Task01_BrainTumour). Default: `'msd'` when `<dir>/imagesTr` exists, else `'brats2018'`. */
   layout?: 'brats2018' | 'msd';
   /** Modalities to load (channel order). Default all four. */
   modalities?: readonly BratsModality[];
@@ -81,7 +85,9 @@ export interface BratsDatasetOptions {
 
 /** The BraTS dataset: 2018 or MSD layout, modality subset, WT / TC / ET task, named pipeline, disk cache, stable split. */
 export function createBratsDataset(options: BratsDatasetOptions): FileDataset {
-  const layout = options.layout ?? 'brats2018';
+  const dir = options.dir ?? options.root;
+  if (!dir) throw new Error('Error in createBratsDataset: pass dir (or root), got neither.');
+  const layout = options.layout ?? (fs.existsSync(path.join(dir, 'imagesTr')) ? 'msd' : 'brats2018');
   const modalities = options.modalities ?? BRATS_MODALITIES;
   const bad = modalities.find((m) => !BRATS_MODALITIES.includes(m));
   if (bad) throw new Error(`Error in createBratsDataset: modalities must be among t1, t1ce, t2, flair, got ${JSON.stringify(bad)}.`);
@@ -89,7 +95,7 @@ export function createBratsDataset(options: BratsDatasetOptions): FileDataset {
   const foreground = BRATS_TASK_LABELS[layout][task];
   const seed = options.seed ?? 0;
   const pipeline = options.pipeline ?? 'paper';
-  const cases = layout === 'msd' ? scanMsdTask01(options.dir, modalities) : scanBrats2018(options.dir, modalities);
+  const cases = layout === 'msd' ? scanMsdTask01(dir, modalities) : scanBrats2018(dir, modalities);
   const ids = cases.map((c) => c.id);
   const stratum = new Map(cases.map((c) => [c.id, c.stratum ?? '']));
   const sizes = options.split ?? { val: Math.min(100, Math.round(ids.length * 0.2)) };
@@ -103,8 +109,8 @@ export function createBratsDataset(options: BratsDatasetOptions): FileDataset {
     cases,
     splits,
     cacheDir: options.cacheDir,
-    settings: { pipeline, foreground, version: 1 },
-    preprocess: (raw) => preprocessBratsCase(raw, { pipeline, foreground }),
+    settings: { pipeline, foreground, shape: options.shape ?? null, version: 1 },
+    preprocess: (raw) => preprocessBratsCase(raw, { pipeline, foreground, outputShape: options.shape }),
     log: options.log,
   });
 }

@@ -86,10 +86,24 @@ export function scanNnunetRaw(dir: string, options: { glandDir?: string; channel
   });
 }
 
+function layoutFromRoot(root: string | undefined): PicaiLayout | { nnunetDir: string; glandDir?: string } {
+  if (!root) throw new Error('Error in createPicaiDataset: pass layout or root, got neither.');
+  if (fs.existsSync(path.join(root, 'imagesTr'))) return { nnunetDir: root };
+  const labelsDir = fs.existsSync(path.join(root, 'picai_labels')) ? path.join(root, 'picai_labels') : root;
+  return { imagesDir: root, labelsDir };
+}
+
 /** Options of {@link createPicaiDataset}. */
 export interface PicaiDatasetOptions {
   /** The public layout, or `{ nnunetDir }` for an nnU-Net raw task. */
-  layout: PicaiLayout | { nnunetDir: string; glandDir?: string };
+  layout?: PicaiLayout | { nnunetDir: string; glandDir?: string };
+  /**
+   * Shorthand for `layout`: a folder holding `picai_labels/` and the image folders (`<pid>/` folders, directly or in
+   * fold folders), or an nnU-Net raw task (has `imagesTr/`).
+   */
+  root?: string;
+  /** Final `[D, H, W]` (default: the pipeline's, 24 x 160 x 128 for the paper). */
+  shape?: readonly number[];
   /** `'paper'` (default) or `'authors-code'`. */
   pipeline?: PipelineName;
   /** Split seed. Default 0. */
@@ -121,7 +135,8 @@ export interface PicaiDatasetOptions {
 export function createPicaiDataset(options: PicaiDatasetOptions): FileDataset {
   const seed = options.seed ?? 0;
   const pipeline = options.pipeline ?? 'paper';
-  const cases = 'nnunetDir' in options.layout ? scanNnunetRaw(options.layout.nnunetDir, { glandDir: options.layout.glandDir }) : scanPicai(options.layout);
+  const layout = options.layout ?? layoutFromRoot(options.root);
+  const cases = 'nnunetDir' in layout ? scanNnunetRaw(layout.nnunetDir, { glandDir: layout.glandDir }) : scanPicai(layout);
   const ids = cases.map((c) => c.id);
   const stratum = new Map(cases.map((c) => [c.id, c.stratum ?? '']));
   const sizes = options.split ?? { val: Math.min(40, Math.round(ids.length * 0.2)) };
@@ -135,8 +150,8 @@ export function createPicaiDataset(options: PicaiDatasetOptions): FileDataset {
     cases,
     splits,
     cacheDir: options.cacheDir,
-    settings: { pipeline, n4Channels, n4: options.n4 ?? null, version: 1 },
-    preprocess: (raw) => preprocessPicaiCase(raw, { pipeline, n4Channels, n4: options.n4 }),
+    settings: { pipeline, n4Channels, n4: options.n4 ?? null, shape: options.shape ?? null, version: 1 },
+    preprocess: (raw) => preprocessPicaiCase(raw, { pipeline, n4Channels, n4: options.n4, outputShape: options.shape }),
     log: options.log,
   });
 }

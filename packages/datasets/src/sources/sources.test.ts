@@ -75,6 +75,10 @@ test('PI-CAI public layout in a temp dir: one complete case, the rest skipped an
   assert.deepEqual(c.shape, [24, 160, 128]);
   assert.ok(!lines2.some((l) => l.includes('preprocessed')));
   assert.ok(fs.readdirSync(path.join(root, 'cache')).some((f) => f.startsWith('picai-split-seed0')));
+  // `root` shorthand (picai_labels/ beside the image folders) and a smaller output shape
+  const small = createPicaiDataset({ root, shape: [8, 32, 32], cacheDir: path.join(root, 'cache'), n4Channels: [], log: () => {} });
+  assert.equal(small.size, ds.size);
+  assert.deepEqual((await small.getCase(id)).shape, [8, 32, 32]);
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -101,6 +105,8 @@ test('BraTS 2018 layout from the shared BraTS 2015 cases: FLAIR + T1c subset; a 
   assert.deepEqual(ids, ['Brats18_TEST_pat0004_1']);
   assert.deepEqual(ds.skipped.map((s) => s.id), ['Brats18_TEST_pat0006_1']);
   assert.match(ds.skipped[0].reason, /missing file\(s\): .*_t1ce\.nii\.gz/);
+  const small = createBratsDataset({ root, modalities: ['flair', 't1ce'], shape: [16, 32, 32], split: { val: 0 }, cacheDir: false, splitFile: path.join(root, 'split2.json'), log: () => {} });
+  assert.deepEqual((await small.getCase('Brats18_TEST_pat0004_1')).shape, [16, 32, 32]);
   assert.throws(() => createBratsDataset({ dir: root, modalities: ['dwi' as never] }), /Error in createBratsDataset: modalities must be among t1, t1ce, t2, flair, got "dwi"/);
   fs.rmSync(root, { recursive: true, force: true });
 });
