@@ -122,6 +122,11 @@ test('MSD Task01 and nnU-Net raw scanners: 4-D channels by index, _000k channels
   const msd = scanMsdTask01(root, ['t2', 'flair']);
   assert.deepEqual(msd[0].channels, { t2: { file: path.join(root, 'imagesTr/BRATS_001.nii.gz'), index: 3 }, flair: { file: path.join(root, 'imagesTr/BRATS_001.nii.gz'), index: 0 } });
   const ds = createBratsDataset({ dir: root, layout: 'msd', modalities: ['t2', 'flair'], pipeline: 'authors-code', split: { val: 0 }, cacheDir: false, splitFile: path.join(root, 's.json'), log: () => {} });
+  const lines: string[] = [];
+  const prepared = createBratsDataset({ dir: root, modalities: ['t2', 'flair'], pipeline: 'authors-code', split: { val: 0 }, cacheDir: path.join(root, 'cache'), splitFile: path.join(root, 's.json'), log: (l) => lines.push(l) });
+  assert.deepEqual(await prepared.prepare(), []);
+  assert.deepEqual(lines.slice(0, 1), ['[brats-msd] preparing 1/1 BRATS_001']);
+  assert.match(lines[1], /^\[brats-msd\] preprocessed BRATS_001 /);
   const c = await ds.getCase('BRATS_001');
   assert.deepEqual(c.channels, ['t2', 'flair']);
   assert.equal(c.mask.reduce((s, v) => s + v, 0), 32); // label 3 is in WT {1, 2, 3}
