@@ -81,8 +81,10 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
   log(`backend ${env.backend}; results in ${path.resolve(options.outDir)}`);
   const summary = await runGrid(options, { ...env, onProgress: progress.update, log: (l) => { progress.done(); log(l); } });
   progress.done();
-  log(`\n${summary.ran} cells run, ${summary.skipped} already done, ${summary.cells.length} in the grid; ${(summary.seconds / 60).toFixed(1)} min`);
+  log(`\n${summary.ran} cells run, ${summary.skipped} already done, ${summary.failed.length} failed, ${summary.cells.length} in the grid; ${(summary.seconds / 60).toFixed(1)} min`);
+  for (const f of summary.failed) log(`  failed: ${f.cellId}: ${f.error}`);
   await report(options.outDir, summary.cells);
+  if (summary.failed.length) throw new Error(`${summary.failed.length} cell(s) failed; see the errors above (a diverged cell diverges again with the same settings: lower --lr); finished cells are kept`);
 }
 
 async function reportCommand(parsed: ParsedArgs): Promise<void> {

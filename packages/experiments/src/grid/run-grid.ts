@@ -14,6 +14,8 @@ export interface RunGridSummary {
   cells: Cell[];
   ran: number;
   skipped: number;
+  /** Cells that stopped with an error (e.g. a diverged loss); the grid goes on without them. */
+  failed: Array<{ cellId: string; error: string }>;
   seconds: number;
 }
 
@@ -36,13 +38,22 @@ export async function runGrid(options: RunGridOptions, env: Omit<CellEnvironment
   }) : cells;
   let ran = 0;
   let skipped = 0;
+  const failed: RunGridSummary['failed'] = [];
   for (const [k, cell] of selected.entries()) {
     if (cellFinished(options.outDir, cell.cellId)) {
       skipped += 1;
       continue;
     }
     env.log?.(`cell ${k + 1}/${selected.length}: ${cell.cellId} (tables ${cell.tables.join(', ')})`);
-    const r: CellResult | null = await runCell(cell, { ...env, outDir: options.outDir });
+    let r: CellResult | null;
+    try {
+      r = await runCell(cell, { ...env, outDir: options.outDir });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      failed.push({ cellId: cell.cellId, error });
+      env.log?.(`  FAILED: ${error}`);
+      continue;
+    }
     if (r) {
       ran += 1;
       const val = r.cases.filter((c) => c.split === 'val' && c.dice !== null && !Number.isNaN(c.dice));
@@ -50,5 +61,5 @@ export async function runGrid(options: RunGridOptions, env: Omit<CellEnvironment
       env.log?.(`  done in ${r.timings.totalSeconds.toFixed(1)} s, ${r.timings.meanStepMs.toFixed(0)} ms/step, best epoch ${r.bestEpoch}, val Dice ${dice.toFixed(3)}`);
     }
   }
-  return { cells, ran, skipped, seconds: (Date.now() - start) / 1000 };
+  return { cells, ran, skipped, failed, seconds: (Date.now() - start) / 1000 };
 }

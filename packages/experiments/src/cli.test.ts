@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CellResult } from './results/result-schema';
+
+const CLI = path.join(__dirname, 'cli.js');
+
+function afl(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, AFL_BACKEND: process.env.AFL_BACKEND ?? 'wasm' } });
+}
+
+describe('afl CLI', () => {
+  it('runs the smoke grid end to end: every cell once, every table and the figure, and skips finished cells', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-smoke-'));
+    const first = afl(['grid', '--profile', 'smoke', '--out', out]);
+    assert.equal(first.status, 0, first.stderr.slice(-3000));
+    const files = fs.readdirSync(path.join(out, 'cells')).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 26);
+    const results = files.map((f) => JSON.parse(fs.readFileSync(path.join(out, 'cells', f), 'utf8')) as CellResult);
+    assert.deepEqual(new Set(results.map((r) => r.config.model)), new Set(['resnet50-unet', 'unet', 'attention-unet', 'regunet', 'r2unet']));
+    assert.equal(new Set(results.map((r) => r.config.loss)).size, 8);
+    for (const r of results) {
+      assert.equal(r.curve.length, 2);
+      assert.equal(r.cases.filter((c) => c.split === 'val').length, 3);
+      assert.equal(r.cases.filter((c) => c.split === 'test').length, 2);
+    }
+    const report = fs.readFileSync(path.join(out, 'report', 'report.md'), 'utf8');
+    for (const t of ['Table 1', 'Table 2', 'Table 3', 'Table 4', 'Table 5', 'Figure 3']) assert.ok(report.includes(t), `report lacks ${t}`);
+    assert.match(report, /missing: 0/);
+    for (const f of ['table1.csv', 'table5.csv', 'figure3.svg', 'figure3.html']) assert.ok(fs.existsSync(path.join(out, 'report', f)), f);
+    assert.match(first.stderr, /26 cells run, 0 already done, 0 failed, 26 in the grid/);
+    const second = afl(['grid', '--profile', 'smoke', '--out', out, '--tables', '1']);
+    assert.equal(second.status, 0, second.stderr.slice(-2000));
+    assert.match(second.stderr, /0 cells run, 2 already done/);
+    const rep = afl(['report', '--out', out]);
+    assert.equal(rep.status, 0);
+    assert.match(rep.stdout, /Table 4/);
+  });
+
+  it('answers bad arguments with one line and exit code 2', () => {
+    for (const [args, message] of [
+      [['grid'], /--profile is required/],
+      [['grid', '--profile', 'huge'], /--profile must be one of smoke, quick, paper, got "huge"/],
+      [['grid', '--profile', 'quick', '--tables', '7'], /--tables takes a comma-separated list/],
+      [['grid', '--profile', 'paper'], /needs --picai DIR and\/or --brats DIR/],
+      [['grid', '--profile', 'paper', '--picai', '/no/such/dir'], /--picai \/no\/such\/dir: no such folder/],
+      [['train', '--model', 'vnet', '--loss', 'afl'], /--model must be one of/],
+      [['report', '--out', '/no/such/results'], /has no cells\/ folder/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+    ] as Array<[string[], RegExp]>) {
+      const r = afl(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `more than one line for ${args.join(' ')}: ${r.stderr}`);
+    }
+    const help = afl(['grid', '--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /Usage: afl grid/);
+  });
+});
