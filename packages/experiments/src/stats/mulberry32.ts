@@ -1,14 +1,6 @@
 /**
  * mulberry32: a small, fast seeded PRNG with 32-bit state, uniform in [0, 1). The same seed gives the same stream on
- * every platform (integer arithmetic only), which is what makes the bootstrap reproducible.
+ * every platform (integer arithmetic only), which is what makes the bootstrap reproducible. One implementation
+ * serves the trainer and the statistics.
  */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as mulberry32 } from '../train/seeded-random';
