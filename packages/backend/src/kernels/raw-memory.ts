@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+type Typed = Float32Array | Int32Array | Uint8Array;
+
+interface WasmLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Typed;
+}
+
+/**
+ * Write a new tensor of `shape` with `fill(out, src)`, where `src` is the
+ * data of `x`. On wasm both are views of the wasm heap (no copies besides the
+ * one `fill` makes); elsewhere `src` is `dataSync()` and `out` a fresh array.
+ */
+export function writeTensor(x: tf.Tensor, shape: number[], fill: (out: Typed, src: Typed) => void): tf.Tensor {
+  const b = tf.backend() as unknown as Partial<WasmLike>;
+  if (typeof b.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function') {
+    const info = b.makeOutput(shape, x.dtype);
+    // Views after the allocation: it may have grown (and detached) the heap.
+    fill(b.typedArrayFromHeap(info), b.typedArrayFromHeap(x));
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+  const src = x.dataSync() as Typed;
+  const out = new (src.constructor as { new (n: number): Typed })(shape.reduce((p, v) => p * v, 1));
+  fill(out, src);
+  return tf.tensor(out, shape, x.dtype);
+}
+
+/**
+ * Copy the box `begin`/`size` of a row-major `shape` from `src` into `out`:
+ * trailing full axes are merged, so each innermost run is one contiguous copy.
+ */
+export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[], size: number[]): void {
+  const dims: number[] = [];
+  const b: number[] = [];
+  const s: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (dims.length > 0 && begin[i] === 0 && size[i] === shape[i]) {
+      dims[dims.length - 1] *= shape[i];
+      b[b.length - 1] *= shape[i];
+      s[s.length - 1] *= shape[i];
+    } else {
+      dims.push(shape[i]);
+      b.push(begin[i]);
+      s.push(size[i]);
+    }
+  }
+  const r = dims.length;
+  const strides = new Array<number>(r).fill(1);
+  for (let j = r - 2; j >= 0; j--) strides[j] = strides[j + 1] * dims[j + 1];
+  const run = s[r - 1];
+  let outer = 1;
+  for (let j = 0; j < r - 1; j++) outer *= s[j];
+  const idx = new Array<number>(Math.max(0, r - 1)).fill(0);
+  let o = 0;
+  for (let k = 0; k < outer; k++) {
+    let off = b[r - 1];
+    for (let j = 0; j < r - 1; j++) off += (b[j] + idx[j]) * strides[j];
+    if (run >= 32) {
+      out.set(src.subarray(off, off + run), o);
+    } else {
+      for (let q = 0; q < run; q++) out[o + q] = src[off + q];
+    }
+    o += run;
+    for (let j = r - 2; j >= 0; j--) {
+      if (++idx[j] < s[j]) break;
+      idx[j] = 0;
+    }
+  }
+}

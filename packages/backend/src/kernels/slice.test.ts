@@ -1,0 +1,48 @@
+import { describe, it, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { TEST_BACKENDS, useBackend } from '../testing/backends';
+
+/** Reference slice by flat indexing. */
+function refSlice(data: ArrayLike<number>, shape: number[], begin: number[], size: number[]): number[] {
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, v) => p * v, 1));
+  const out: number[] = [];
+  const idx = new Array<number>(shape.length).fill(0);
+  const total = size.reduce((p, v) => p * v, 1);
+  for (let k = 0; k < total; k++) {
+    out.push(data[idx.reduce((p, v, i) => p + (v + begin[i]) * strides[i], 0)]);
+    for (let j = shape.length - 1; j >= 0; j--) {
+      if (++idx[j] < size[j]) break;
+      idx[j] = 0;
+    }
+  }
+  return out;
+}
+
+const CASES: [number[], number[], number[]][] = [
+  [[2, 3, 4, 5, 6], [1, 0, 1, 2, 3], [1, 3, 2, 3, 2]],
+  [[2, 3, 4, 5, 6], [0, 1, 0, 0, 0], [2, 2, 4, 5, 6]],
+  [[1, 26, 300], [0, 2, 0], [1, 24, 300]],
+  [[40, 16], [0, 8], [40, 8]],
+  [[7], [2], [4]],
+  [[3, 4, 70], [1, 1, 3], [2, 2, 64]],
+];
+
+for (const backend of TEST_BACKENDS) {
+  describe(`slice kernel on ${backend}`, () => {
+    before(() => useBackend(backend));
+    for (const [shape, begin, size] of CASES) {
+      for (const dtype of ['float32', 'int32'] as const) {
+        it(`${dtype} ${JSON.stringify(shape)} at ${JSON.stringify(begin)} size ${JSON.stringify(size)}`, () => {
+          const n = shape.reduce((p, v) => p * v, 1);
+          const x = tf.tensor(Array.from({ length: n }, (_, i) => i), shape, dtype);
+          const y = tf.slice(x, begin, size);
+          assert.deepEqual(y.shape, size);
+          assert.equal(y.dtype, dtype);
+          assert.deepEqual(Array.from(y.dataSync()), refSlice(x.dataSync(), shape, begin, size));
+          tf.dispose([x, y]);
+        });
+      }
+    }
+  });
+}
