@@ -8,7 +8,7 @@ export interface DataFolders {
   brats?: string;
 }
 
-type Dataset = ReturnType<typeof datasets.createPhantomDataset>;
+type Dataset = datasets.Dataset;
 
 /** Adapts an `@afl/datasets` dataset to the trainer's interface, in 3-D or axial-slice 2-D mode. */
 export function toSplitDataset(ds: Dataset, spatialDims: 2 | 3): SplitDataset {
@@ -49,13 +49,16 @@ export async function createCellData(cell: Cell, profile: ProfileSpec, folders: 
   }
   const folder = isBrats ? folders.brats : folders.picai;
   if (!folder) throw new Error(`Error in createCellData: cell ${cell.cellId} needs the ${cell.dataset} data: pass --${cell.dataset} DIR.`);
-  const sources = datasets as unknown as Record<string, unknown>;
-  const factoryName = isBrats ? 'createBratsDataset' : 'createPicaiDataset';
-  const factory = sources[factoryName] as ((o: Record<string, unknown>) => Dataset) | undefined;
-  if (typeof factory !== 'function') {
-    throw new Error(`Error in createCellData: this version of @afl/datasets has no ${factoryName} for ${folder}.`);
-  }
-  const ds = factory({ root: folder, shape: spec.inputShape, seed: isBrats ? 2018 : 2022 });
+  const pipeline = cell.protocol === 'authors-code' ? 'authors-code' : 'paper';
+  const ds = isBrats
+    ? datasets.createBratsDataset({ root: folder, shape: spec.inputShape, pipeline, seed: 2018, split: { val: spec.cases.val, test: spec.cases.test } })
+    : datasets.createPicaiDataset({ root: folder, shape: spec.inputShape, pipeline, seed: 2022, split: { val: spec.cases.val, test: spec.cases.test } });
+  await ds.prepare();
   const c = await ds.getCase(ds.caseIds[0]);
-  return { dataset: toSplitDataset(ds, cell.spatialDims), inChannels: ds.channels.length, spacing: c.spacing, hasTest: ds.split('test').size > 0 };
+  return {
+    dataset: toSplitDataset(ds, cell.spatialDims),
+    inChannels: ds.channels.length,
+    spacing: cell.spatialDims === 3 ? c.spacing : c.spacing.slice(1),
+    hasTest: ds.split('test').size > 0,
+  };
 }
