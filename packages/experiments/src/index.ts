@@ -38,6 +38,8 @@ export { barChartSvg } from './report/bar-chart-svg';
 export type { BarChartOptions, BarPanel } from './report/bar-chart-svg';
 export { figure3Html, plotlyBundlePath } from './report/figure3-html';
 export type { Figure3HtmlOptions, PlotlyMode } from './report/figure3-html';
+export { notebookSettings, loadNotebookResults, notebookView, tableChartSvg, figure3GainSvg } from './report/notebook-view';
+export type { NotebookViewId, NotebookSettings, NotebookSettingsOptions, NotebookResults, LoadNotebookResultsOptions, NotebookView } from './report/notebook-view';
 export { syntheticResults, writeSyntheticResults, syntheticCellId, syntheticGrid } from './report/synthetic-results';
 export type { SyntheticOptions } from './report/synthetic-results';
 // Statistics
@@ -54,5 +56,12 @@ export { lesionVolume, lesionSurfaceArea, boundarySmoothness } from './metrics/l
 export type { LesionShapeOptions } from './metrics/lesion-shape';
 export { PROTOCOLS, PROFILES, TABLE3_LOSSES, TABLE4_MODELS, TABLE5_ROWS, gridCells, cellIdOf } from './config';
 export type { ProtocolSpec, ProfileSpec, ProfileDataset, GridOptions, TableId } from './config';
+// Running the grid from code (notebooks with AFL_RUN_MISSING=1)
+export { runGrid } from './grid/run-grid';
+export type { RunGridOptions, RunGridSummary } from './grid/run-grid';
+export { createEnvironment } from './grid/environment';
+export type { EnvironmentOptions } from './grid/environment';
+export { runCell } from './grid/run-cell';
+export type { Cell, CellEnvironment } from './grid/run-cell';
 export { slidingWindowInference, windowStarts, importanceMap } from './inference/sliding-window';
 export type { SlidingWindowOptions } from './inference/sliding-window';

@@ -1,0 +1,97 @@
+// Executes every notebook of this folder headless (jupyter nbconvert + the tslab kernel) on the results of the smoke
+// grid, into a temporary folder: the committed notebooks are never overwritten. Fails when a cell errors.
+// AFL_SKIP_NOTEBOOKS=1 skips it; AFL_NOTEBOOKS_RESULTS=<folder> uses that folder's smoke results instead of running
+// the smoke grid (about 3 minutes on 2 cores).
+'use strict';
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const NOTEBOOKS_DIR = path.resolve(__dirname, '..');
+const REPO = path.resolve(NOTEBOOKS_DIR, '..');
+const NOTEBOOKS = fs.readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith('.ipynb')).sort();
+const SKIP = process.env.AFL_SKIP_NOTEBOOKS === '1' ? 'AFL_SKIP_NOTEBOOKS=1' : false;
+const INSTALL_HINT =
+  "install Debian's jupyter-nbconvert python3-nbclient python3-ipykernel (apt-get install -y jupyter-nbconvert " +
+  'python3-nbclient python3-ipykernel, as .ci/run does), or set AFL_SKIP_NOTEBOOKS=1 to skip the notebook test';
+
+/** The nbconvert command: Debian's first (a pyenv python3 may come first on PATH), then whatever PATH has. */
+function findNbconvert() {
+  for (const cmd of [['/usr/bin/jupyter-nbconvert'], ['jupyter-nbconvert'], ['jupyter', 'nbconvert']]) {
+    const r = spawnSync(cmd[0], [...cmd.slice(1), '--version'], { encoding: 'utf8' });
+    if (r.status === 0) return { cmd, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP }, () => {
+  let tmp;
+  let nbconvert;
+  let results;
+  let env;
+
+  before(() => {
+    nbconvert = findNbconvert();
+    if (!nbconvert) return;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-notebooks-'));
+    // A private kernelspec for the repository's tslab, so the test neither depends on nor changes the user's kernels.
+    const tslab = path.join(REPO, 'node_modules', '.bin', 'tslab');
+    assert.ok(fs.existsSync(tslab), `${tslab} is missing: run npm install at the repository root (tslab is a devDependency)`);
+    const spec = path.join(tmp, 'jupyter', 'kernels', 'tslab');
+    fs.mkdirSync(spec, { recursive: true });
+    fs.writeFileSync(path.join(spec, 'kernel.json'), JSON.stringify({ argv: [tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' }));
+    env = { ...process.env, JUPYTER_PATH: [path.join(tmp, 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter), AFL_PROFILE: 'smoke', AFL_RUN_MISSING: '0' };
+    results = process.env.AFL_NOTEBOOKS_RESULTS ? path.resolve(process.env.AFL_NOTEBOOKS_RESULTS) : path.join(tmp, 'results');
+    env.AFL_RESULTS = results;
+    if (!process.env.AFL_NOTEBOOKS_RESULTS) {
+      const t0 = Date.now();
+      const grid = spawnSync(process.execPath, [path.join(REPO, 'packages', 'experiments', 'dist', 'cli.js'), 'grid', '--profile', 'smoke', '--out', results], { encoding: 'utf8', env: process.env });
+      assert.equal(grid.status, 0, `the smoke grid failed (exit ${grid.status}):\n${(grid.stdout ?? '').slice(-3000)}\n${(grid.stderr ?? '').slice(-3000)}`);
+      console.log(`smoke grid: ${((Date.now() - t0) / 1000).toFixed(0)} s into ${results}`);
+    }
+  });
+
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('has jupyter nbconvert', () => {
+    assert.ok(nbconvert, `jupyter nbconvert was not found: ${INSTALL_HINT}`);
+  });
+
+  it('has the six notebooks, each with the tslab kernel', () => {
+    assert.deepEqual(NOTEBOOKS, ['figure3.ipynb', 'table1.ipynb', 'table2.ipynb', 'table3.ipynb', 'table4.ipynb', 'table5.ipynb']);
+    for (const f of NOTEBOOKS) {
+      const nb = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, f), 'utf8'));
+      assert.deepEqual(nb.metadata.kernelspec, { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, f);
+      assert.ok(fs.statSync(path.join(NOTEBOOKS_DIR, f)).size < 1024 * 1024, `${f} is over 1 MiB`);
+    }
+  });
+
+  for (const file of NOTEBOOKS) {
+    it(`executes ${file} without an error`, () => {
+      assert.ok(nbconvert, `jupyter nbconvert was not found: ${INSTALL_HINT}`);
+      const out = path.join(tmp, 'executed');
+      const t0 = Date.now();
+      const r = spawnSync(
+        nbconvert.cmd[0],
+        [...nbconvert.cmd.slice(1), '--to', 'notebook', '--execute', file, '--output-dir', out, '--ExecutePreprocessor.timeout=600'],
+        { cwd: NOTEBOOKS_DIR, env, encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, `nbconvert failed on ${file} (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`);
+      const nb = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8'));
+      const code = nb.cells.filter((c) => c.cell_type === 'code');
+      for (const [i, c] of code.entries()) {
+        assert.ok(c.outputs.length > 0, `${file}: code cell ${i + 1} shows nothing`);
+        assert.ok(!c.outputs.some((o) => o.output_type === 'error'), `${file}: code cell ${i + 1} raised an error`);
+      }
+      const text = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
+      assert.match(text, /none is missing/, `${file}: results of the smoke grid are missing`);
+      assert.match(text, /image\/svg\+xml/, `${file}: no chart`);
+      console.log(`${file}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    });
+  }
+});

@@ -1,0 +1,309 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gridCells, PROFILES, type TableId } from '../config';
+import type { CellResult, ProfileName } from '../results/result-schema';
+import { cellFinished } from '../grid/run-cell';
+import { barChartSvg, type BarPanel } from './bar-chart-svg';
+import type { ReportData } from './build-report';
+import { comparisonsTable, type PaperTableId } from './build-paper-table';
+import { FIGURE3_GROUPS } from './figure3';
+import { loadResults } from './load-results';
+import type { ReportTable } from './report-table';
+
+/** What a notebook shows: one of the paper's Tables 1–5, or Figure 3. */
+export type NotebookViewId = PaperTableId | 'figure3';
+
+/** Where a notebook's results come from (see {@link notebookSettings}). */
+export interface NotebookSettings {
+  profile: ProfileName;
+  /** The results folder (`<dir>/cells/*.json`). */
+  dir: string;
+  /** The repository root found above the working directory (the working directory itself when none is found). */
+  repoRoot: string;
+  /** Run the missing cells of the notebook's table before showing it. */
+  runMissing: boolean;
+}
+
+export interface NotebookSettingsOptions {
+  /** Default `process.cwd()` (a tslab kernel's working directory: `notebooks/` under nbconvert). */
+  cwd?: string;
+  /** Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The settings of a notebook from its environment: `AFL_PROFILE` (default `quick`), `AFL_RESULTS` (default
+ * `<repo>/results/<profile>`, a relative path taken from the working directory) and `AFL_RUN_MISSING=1`. The
+ * repository root is the first folder at or above the working directory whose `package.json` has `workspaces`.
+ *
+ * @example const settings = notebookSettings(); // { profile: 'quick', dir: '/…/afl/results/quick', … }
+ */
+export function notebookSettings(options: NotebookSettingsOptions = {}): NotebookSettings {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const profile = (env.AFL_PROFILE || 'quick') as ProfileName;
+  if (!Object.prototype.hasOwnProperty.call(PROFILES, profile)) {
+    throw new Error(`Error in notebookSettings: AFL_PROFILE must be one of ${Object.keys(PROFILES).join(', ')}, got ${JSON.stringify(profile)}.`);
+  }
+  const repoRoot = findRepoRoot(cwd) ?? cwd;
+  const dir = env.AFL_RESULTS ? path.resolve(cwd, env.AFL_RESULTS) : path.join(repoRoot, 'results', profile);
+  return { profile, dir, repoRoot, runMissing: env.AFL_RUN_MISSING === '1' };
+}
+
+function findRepoRoot(start: string): string | undefined {
+  for (let d = start; ; d = path.dirname(d)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
+      if (pkg && pkg.workspaces) return d;
+    } catch {
+      // no (readable) package.json here: look further up
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+export interface NotebookResults {
+  settings: NotebookSettings;
+  /** The valid results of the settings' profile. */
+  results: CellResult[];
+  /** Problem lines of {@link loadResults}. */
+  problems: string[];
+  /** Cells of the grid that the view needs. */
+  expected: number;
+  /** Their ids without a result file (after running them, with `runMissing`). */
+  missing: string[];
+  /** Cells run now (`runMissing`). */
+  ran: number;
+  /** Result files of other profiles in the folder, left out. */
+  otherProfiles: number;
+  /** Results of the profile whose cell id is not in the current grid (other training settings); shown too. */
+  notInGrid: number;
+  /** One Markdown paragraph saying all of the above. */
+  summary: string;
+}
+
+export interface LoadNotebookResultsOptions {
+  /** Progress lines of a run of missing cells; default `console.log`. */
+  log?: (line: string) => void;
+  /** Runs the cells with these indices into the profile's grid (default: `runGrid` with `createEnvironment`). */
+  runCells?: (settings: NotebookSettings, only: number[], log: (line: string) => void) => Promise<void>;
+}
+
+const viewTables = (view: NotebookViewId): TableId[] => (view === 'figure3' ? ['figure3'] : [view]);
+const viewName = (view: NotebookViewId) => (view === 'figure3' ? 'Figure 3' : `Table ${view}`);
+
+/**
+ * Loads the results a notebook shows. The grid cells the view needs are those of `gridCells({ profile, tables })`;
+ * with `settings.runMissing` the ones without a result file are run first (`runGrid` with `only` their indices, so
+ * the folder's `cells.json` stays the whole grid's list).
+ *
+ * @example const { results, summary } = await loadNotebookResults(1, notebookSettings());
+ */
+export async function loadNotebookResults(view: NotebookViewId, settings: NotebookSettings, options: LoadNotebookResultsOptions = {}): Promise<NotebookResults> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const all = gridCells({ profile: settings.profile });
+  const wanted = new Set(gridCells({ profile: settings.profile, tables: viewTables(view) }).map((c) => c.cellId));
+  const absent = () => all.filter((c) => wanted.has(c.cellId) && !cellFinished(settings.dir, c.cellId)).map((c) => c.cellId);
+  let missing = absent();
+  let ran = 0;
+  if (missing.length > 0 && settings.runMissing) {
+    const only = all.map((c, i) => (missing.includes(c.cellId) ? i : -1)).filter((i) => i >= 0);
+    log(`${viewName(view)}: running ${only.length} missing cell(s) of the ${settings.profile} grid into ${settings.dir}`);
+    await (options.runCells ?? runCellsWithGrid)(settings, only, log);
+    const before = missing.length;
+    missing = absent();
+    ran = before - missing.length;
+  }
+  const loaded = loadResults(settings.dir);
+  const results = loaded.results.filter((r) => r.config.profile === settings.profile);
+  const otherProfiles = loaded.results.length - results.length;
+  const gridIds = new Set(all.map((c) => c.cellId));
+  const notInGrid = results.filter((r) => !gridIds.has(r.cellId)).length;
+  const parts = [
+    `Profile \`${settings.profile}\`, results \`${settings.dir}\`: ${results.length} cell result(s) read`,
+    otherProfiles > 0 ? ` (${otherProfiles} of other profiles left out)` : '',
+    `. ${viewName(view)} needs ${wanted.size} cell(s) of the grid`,
+    ran > 0 ? `; ${ran} run now` : '',
+    missing.length === 0
+      ? '; none is missing.'
+      : `; ${missing.length} missing${settings.runMissing ? '' : ' (set `AFL_RUN_MISSING=1` to run them, or `npm run afl -- grid --profile ' + settings.profile + '`)'}: ${missing.map((m) => `\`${m}\``).join(', ')}.`,
+    notInGrid > 0 ? ` ${notInGrid} of the results read are not cells of the current ${settings.profile} grid (other training settings, e.g. from an older version of the profile); they are shown too.` : '',
+    loaded.problems.length > 0 ? ` ${loaded.problems.length} problem line(s) reading the results: ${loaded.problems.join(' ')}` : '',
+  ];
+  return { settings, results, problems: loaded.problems, expected: wanted.size, missing, ran, otherProfiles, notInGrid, summary: parts.join('') };
+}
+
+async function runCellsWithGrid(settings: NotebookSettings, only: number[], log: (line: string) => void): Promise<void> {
+  // Loaded only here: the environment brings in the TF.js backend and the models.
+  const { createEnvironment } = await import('../grid/environment');
+  const { runGrid } = await import('../grid/run-grid');
+  const env = await createEnvironment({ profile: settings.profile, quiet: true });
+  await runGrid({ profile: settings.profile, outDir: settings.dir, only }, { ...env, log });
+}
+
+/** A notebook's content, ready for `display.markdown` / `display.html`. */
+export interface NotebookView {
+  title: string;
+  /** The paper's numbers, ours (mean ± sd) and the difference (Figure 3: the gain per group and how groups are cut). */
+  table: ReportTable;
+  /** Grouped bars, paper vs ours, with ± sd error bars (Figure 3: the relative gain per group). */
+  chartSvg: string;
+  /** Paired statistics of A-FL (Table 5: each ablation row) vs each baseline on the same cases; null for Figure 3. */
+  paired: ReportTable | null;
+  /** The report's sentences on agreement in direction with the paper for this view. */
+  agreement: string[];
+  /** `paired` (when any) and the agreement sentences as Markdown. */
+  statisticsMarkdown: string;
+}
+
+/**
+ * The part of a report that one notebook shows: its table, a chart, its paired statistics and agreement sentences.
+ *
+ * @example const view = notebookView(1, buildReport(results, loadPaperTables())); display.html(view.chartSvg);
+ */
+export function notebookView(view: NotebookViewId, report: ReportData): NotebookView {
+  if (view !== 'figure3' && ![1, 2, 3, 4, 5].includes(view)) {
+    throw new Error(`Error in notebookView: view must be 1–5 or 'figure3', got ${JSON.stringify(view)}.`);
+  }
+  const agreement = report.agreement.filter((s) => s.startsWith(view === 'figure3' ? 'Figure 3' : `Table ${view} `));
+  const agreementMd = agreement.length
+    ? `**Agreement in direction with the paper**\n\n${agreement.map((s) => `- ${s}`).join('\n')}\n`
+    : '**Agreement in direction with the paper**: n/a.\n';
+  if (view === 'figure3') {
+    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: figure3GainSvg(report), paired: null, agreement, statisticsMarkdown: agreementMd };
+  }
+  const table = report.tables[`table${view}`];
+  const comparisons = report.comparisons.filter((c) => c.table === view);
+  const paired = comparisonsTable(comparisons, { title: `Table ${view}: paired statistics on per-case Dice (a − b, same case and seed)` });
+  return { title: table.title, table, chartSvg: tableChartSvg(view, table), paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}` };
+}
+
+const SHORT_MODEL: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
+const PAPER_OURS_COLORS = ['#9ecae9', '#4c78a8'];
+
+function firstSetting(rows: Record<string, any>[]): Record<string, any>[] {
+  const s = rows.find((r) => r.setting !== '—')?.setting;
+  return rows.filter((r) => r.setting === s || r.setting === '—');
+}
+
+function paperOursPanel(title: string, rows: Record<string, any>[], metric: string, label: (r: Record<string, any>) => string): BarPanel {
+  return {
+    title,
+    width: Math.max(220, 64 * rows.length),
+    categories: rows.map(label),
+    series: [
+      { name: 'paper', values: rows.map((r) => r[`${metric}_paper`]) },
+      { name: 'ours (± sd)', values: rows.map((r) => r[`${metric}_mean`]), errors: rows.map((r) => r[`${metric}_std`]) },
+    ],
+  };
+}
+
+/** Grouped bars of one of Tables 1–5: the paper's value and ours (mean ± sd over cases × seeds), first setting only. */
+export function tableChartSvg(id: PaperTableId, table: ReportTable): string {
+  const rows = firstSetting(table.rows());
+  const variant = (r: Record<string, any>) => String(r.variant);
+  const title = `Table ${id}: paper vs ours (mean ± sd over cases × seeds)`;
+  if (id === 1 || id === 2) {
+    const panels = (['dice', 'iou', 'sensitivity', 'specificity'] as const).map((m) =>
+      paperOursPanel({ dice: 'Dice', iou: 'IoU', sensitivity: 'Sensitivity', specificity: 'Specificity' }[m], rows, m, variant));
+    return barChartSvg({ title, panels, yMax: 1, yLabel: 'score', colors: PAPER_OURS_COLORS });
+  }
+  if (id === 3) {
+    return barChartSvg({ title, panels: [paperOursPanel('Dice', rows, 'dice', variant), paperOursPanel('IoU', rows, 'iou', variant)], yMax: 1, yLabel: 'score', colors: PAPER_OURS_COLORS });
+  }
+  if (id === 4) {
+    const models = [...new Set(rows.map((r) => String(r.model)))];
+    const pick = (m: string, v: string) => rows.find((r) => r.model === m && r.variant === v);
+    const panel = (metric: string, name: string): BarPanel => ({
+      title: name,
+      width: Math.max(300, 90 * models.length),
+      categories: models.map((m) => SHORT_MODEL[m] ?? m),
+      series: [
+        { name: 'FL paper', values: models.map((m) => pick(m, 'FL')?.[`${metric}_paper`] ?? NaN) },
+        { name: 'A-FL paper', values: models.map((m) => pick(m, 'A-FL')?.[`${metric}_paper`] ?? NaN) },
+        { name: 'FL ours', values: models.map((m) => pick(m, 'FL')?.[`${metric}_mean`] ?? NaN), errors: models.map((m) => pick(m, 'FL')?.[`${metric}_std`] ?? NaN) },
+        { name: 'A-FL ours', values: models.map((m) => pick(m, 'A-FL')?.[`${metric}_mean`] ?? NaN), errors: models.map((m) => pick(m, 'A-FL')?.[`${metric}_std`] ?? NaN) },
+      ],
+    });
+    return barChartSvg({ title, panels: [panel('dice', 'Dice'), panel('iou', 'IoU')], yMax: 1, yLabel: 'score', colors: ['#c7c7c7', '#ffbf79', '#7f7f7f', '#f58518'] });
+  }
+  const flags = (r: Record<string, any>) =>
+    r.loss === 'focal' || (!r.alphaVa && !r.gammaVa && !r.gammaMSa) ? 'FL' : [r.alphaVa && 'α', r.gammaVa && 'γva', r.gammaMSa && 'γmSa'].filter(Boolean).join('+');
+  const panels = (['picai', 'brats'] as const).map((ds) => {
+    const sel = rows.filter((r) => String(r.dataset).endsWith(ds));
+    return paperOursPanel(`Dice, ${ds === 'picai' ? 'PI-CAI' : 'BraTS'}`, sel, 'dice', flags);
+  });
+  return barChartSvg({ title, panels, yMax: 1, yLabel: 'Dice', colors: PAPER_OURS_COLORS });
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Figure 3 as grouped bars of A-FL's relative Dice gain over FL (%), paper vs ours, by smoothness and by volume
+ * tertile; bars below zero go down from the zero line (ours can be negative). First setting only.
+ */
+export function figure3GainSvg(report: ReportData): string {
+  const rows = report.figure3.rows;
+  const first = rows[0];
+  const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
+  const measures = ['smoothness', 'volume'] as const;
+  const series = [
+    { name: 'paper', color: '#9ecae9', value: (r: (typeof rows)[number] | undefined) => r?.paperGainPercent ?? NaN },
+    { name: 'ours', color: '#4c78a8', value: (r: (typeof rows)[number] | undefined) => r?.gainPercent ?? NaN },
+  ];
+  const values = sel.flatMap((r) => series.map((s) => s.value(r))).filter(Number.isFinite);
+  const top = Math.max(5, ...values);
+  const bottom = Math.min(0, ...values);
+  const step = niceStep((top - bottom) / 5);
+  const yMax = Math.ceil(top / step) * step;
+  const yMin = Math.floor(bottom / step) * step;
+  const m = { top: 56, right: 16, bottom: 60, left: 56 };
+  const panelW = 330;
+  const height = 340;
+  const width = m.left + panelW * measures.length + m.right;
+  const plotH = height - m.top - m.bottom;
+  const y = (v: number) => m.top + (plotH * (yMax - v)) / (yMax - yMin);
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
+  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  out.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">Figure 3: relative Dice gain of A-FL over FL (%), paper vs ours</text>`);
+  series.forEach((s, i) => {
+    out.push(`<rect x="${m.left + i * 70}" y="28" width="10" height="10" fill="${s.color}"/><text x="${m.left + i * 70 + 14}" y="37">${s.name}</text>`);
+  });
+  for (let v = yMin; v <= yMax + 1e-9; v += step) {
+    out.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${Math.abs(v) < 1e-9 ? '#333' : '#e0e0e0'}"/>`);
+    out.push(`<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${+v.toFixed(2)}</text>`);
+  }
+  out.push(`<text transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle">gain (%)</text>`);
+  measures.forEach((measure, p) => {
+    const x0 = m.left + p * panelW;
+    const groups = FIGURE3_GROUPS[measure];
+    const catW = (panelW - 16) / groups.length;
+    const barW = (catW * 0.8) / series.length;
+    out.push(`<text x="${x0 + panelW / 2}" y="${height - 10}" text-anchor="middle" font-weight="bold">${measure === 'smoothness' ? 'boundary smoothness tertile' : 'lesion volume tertile'}</text>`);
+    groups.forEach((g, c) => {
+      const r = sel.find((row) => row.measure === measure && row.group === g);
+      const cx = x0 + 8 + c * catW;
+      series.forEach((s, si) => {
+        const v = s.value(r);
+        const bx = cx + catW * 0.1 + si * barW;
+        if (!Number.isFinite(v)) {
+          out.push(`<text x="${(bx + (barW - 1) / 2).toFixed(1)}" y="${(y(0) - 3).toFixed(1)}" text-anchor="middle" font-size="9" fill="#777">n/a</text>`);
+          return;
+        }
+        const y0 = Math.min(y(0), y(v));
+        out.push(`<rect x="${bx.toFixed(1)}" y="${y0.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${Math.abs(y(v) - y(0)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(`${s.name}, ${measure} ${g}: ${v.toFixed(2)} %`)}</title></rect>`);
+        out.push(`<text x="${(bx + (barW - 1) / 2).toFixed(1)}" y="${(v >= 0 ? y(v) - 3 : y(v) + 11).toFixed(1)}" text-anchor="middle" font-size="9">${v.toFixed(1)}</text>`);
+      });
+      out.push(`<text x="${(cx + catW / 2).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle">${g}${r ? ` (${r.cases})` : ''}</text>`);
+    });
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+function niceStep(x: number): number {
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const k of [1, 2, 2.5, 5, 10]) if (k * p >= x) return k * p;
+  return 10 * p;
+}
