@@ -5,6 +5,7 @@ import { splitVKernel } from './split-v';
 import { meanKernel, sumKernel } from './reduce-leading';
 import { tileKernel } from './tile';
 import { sliceKernel } from './slice';
+import { concatKernel, padKernel } from './concat-pad';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
@@ -26,6 +27,8 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Mean: 'transposes leading-axis reductions; JS loop over the heap',
     Tile: 'per-element (330 ms for 3 MB; also behind broadcastTo); broadcasting multiply by ones',
     Slice: '~250 MB/s even for contiguous blocks, per-element for rank 5; JS contiguous-run copies on the heap',
+    Concat: 'slow channel interleave; JS contiguous-run copies on the heap',
+    PadV2: 'generic loop; JS fill + contiguous-run copies on the heap',
   },
   cpu: {
     Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
@@ -36,6 +39,8 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Sum: 'transposes leading-axis reductions; JS loop',
     Mean: 'transposes leading-axis reductions; JS loop',
     Slice: 'per-element indexing; JS contiguous-run copies',
+    Concat: 'JS contiguous-run copies',
+    PadV2: 'per-element indexing; JS fill + contiguous-run copies',
   },
 };
 
@@ -59,6 +64,8 @@ export function installKernels(backendName: string): string[] {
     Mean: meanKernel,
     Tile: tileKernel,
     Slice: sliceKernel,
+    Concat: concatKernel,
+    PadV2: padKernel,
   };
   for (const name of names) overrideKernel(name, backendName, impls[name]);
   installed.add(backendName);

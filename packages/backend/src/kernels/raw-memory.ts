@@ -27,10 +27,11 @@ export function writeTensor(x: tf.Tensor, shape: number[], fill: (out: Typed, sr
 }
 
 /**
- * Copy the box `begin`/`size` of a row-major `shape` from `src` into `out`:
- * trailing full axes are merged, so each innermost run is one contiguous copy.
+ * Copy the box `begin`/`size` of a row-major `shape` from `src` into a dense
+ * `out` (or, with `paste`, the dense `src` into that box of `out`). Trailing
+ * full axes are merged, so each innermost run is one contiguous copy.
  */
-export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[], size: number[]): void {
+export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[], size: number[], paste = false): void {
   const dims: number[] = [];
   const b: number[] = [];
   const s: number[] = [];
@@ -56,7 +57,10 @@ export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[]
   for (let k = 0; k < outer; k++) {
     let off = b[r - 1];
     for (let j = 0; j < r - 1; j++) off += (b[j] + idx[j]) * strides[j];
-    if (run >= 32) {
+    if (paste) {
+      if (run >= 32) out.set(src.subarray(o, o + run), off);
+      else for (let q = 0; q < run; q++) out[off + q] = src[o + q];
+    } else if (run >= 32) {
       out.set(src.subarray(off, off + run), o);
     } else {
       for (let q = 0; q < run; q++) out[o + q] = src[off + q];
@@ -67,4 +71,23 @@ export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[]
       idx[j] = 0;
     }
   }
+}
+
+/**
+ * A new tensor of `shape`, filled by `fill(out, views)` where `views` are the
+ * data of `xs` (same backend rules as `writeTensor`).
+ */
+export function writeTensorMulti(xs: tf.Tensor[], shape: number[], dtype: tf.DataType, fill: (out: Typed, srcs: Typed[]) => void): tf.Tensor {
+  const b = tf.backend() as unknown as Partial<WasmLike>;
+  if (typeof b.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function') {
+    const info = b.makeOutput(shape, dtype);
+    const heap = b.typedArrayFromHeap.bind(b);
+    fill(heap(info), xs.map((x) => heap(x)));
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+  const srcs = xs.map((x) => x.dataSync() as Typed);
+  const n = shape.reduce((p, v) => p * v, 1);
+  const out = dtype === 'int32' ? new Int32Array(n) : dtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
+  fill(out, srcs);
+  return tf.tensor(out, shape, dtype);
 }

@@ -29,6 +29,37 @@ const CASES: [number[], number[], number[]][] = [
 ];
 
 for (const backend of TEST_BACKENDS) {
+  describe(`concat and pad kernels on ${backend}`, () => {
+    before(() => useBackend(backend));
+    for (const axis of [0, 2, 4]) {
+      it(`concat of three rank-5 tensors on axis ${axis} equals slicing them back`, () => {
+        const parts = [[2, 3, 4, 5, 6], [2, 3, 4, 5, 6], [2, 3, 4, 5, 6]].map((s, i) => {
+          const shape = s.slice();
+          shape[axis] = i + 1;
+          const n = shape.reduce((p, v) => p * v, 1);
+          return tf.tensor(Array.from({ length: n }, (_, k) => k * 10 + i), shape);
+        });
+        const y = tf.concat(parts, axis);
+        let at = 0;
+        for (const p of parts) {
+          const begin = [0, 0, 0, 0, 0];
+          begin[axis] = at;
+          at += p.shape[axis];
+          assert.deepEqual(Array.from(tf.slice(y, begin, p.shape).dataSync()), Array.from(p.dataSync()));
+        }
+        tf.dispose([...parts, y]);
+      });
+    }
+    it('pad with a constant, int32 and float32', () => {
+      for (const dtype of ['int32', 'float32'] as const) {
+        const x = tf.tensor([[1, 2, 3], [4, 5, 6]], [2, 3], dtype);
+        const y = tf.pad(x, [[1, 0], [2, 1]], 7);
+        assert.deepEqual(Array.from(y.dataSync()), [7, 7, 7, 7, 7, 7, 7, 7, 1, 2, 3, 7, 7, 7, 4, 5, 6, 7]);
+        tf.dispose([x, y]);
+      }
+    });
+  });
+
   describe(`slice kernel on ${backend}`, () => {
     before(() => useBackend(backend));
     for (const [shape, begin, size] of CASES) {
