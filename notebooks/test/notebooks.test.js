@@ -71,18 +71,23 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
     }
   });
 
+  /** Executes one notebook into `<tmp>/<outName>` and returns the executed notebook. */
+  function execute(file, outName, extraEnv = {}) {
+    assert.ok(nbconvert, `jupyter nbconvert was not found: ${INSTALL_HINT}`);
+    const out = path.join(tmp, outName);
+    const r = spawnSync(
+      nbconvert.cmd[0],
+      [...nbconvert.cmd.slice(1), '--to', 'notebook', '--execute', file, '--output-dir', out, '--ExecutePreprocessor.timeout=600'],
+      { cwd: NOTEBOOKS_DIR, env: { ...env, ...extraEnv }, encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, `nbconvert failed on ${file} (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`);
+    return JSON.parse(fs.readFileSync(path.join(out, file), 'utf8'));
+  }
+
   for (const file of NOTEBOOKS) {
     it(`executes ${file} without an error`, () => {
-      assert.ok(nbconvert, `jupyter nbconvert was not found: ${INSTALL_HINT}`);
-      const out = path.join(tmp, 'executed');
       const t0 = Date.now();
-      const r = spawnSync(
-        nbconvert.cmd[0],
-        [...nbconvert.cmd.slice(1), '--to', 'notebook', '--execute', file, '--output-dir', out, '--ExecutePreprocessor.timeout=600'],
-        { cwd: NOTEBOOKS_DIR, env, encoding: 'utf8' },
-      );
-      assert.equal(r.status, 0, `nbconvert failed on ${file} (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`);
-      const nb = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8'));
+      const nb = execute(file, 'executed');
       const code = nb.cells.filter((c) => c.cell_type === 'code');
       for (const [i, c] of code.entries()) {
         assert.ok(c.outputs.length > 0, `${file}: code cell ${i + 1} shows nothing`);
@@ -94,4 +99,13 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
       console.log(`${file}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });
   }
+
+  it('runs the missing cells of Table 1 into an empty folder with AFL_RUN_MISSING=1', () => {
+    const empty = path.join(tmp, 'run-missing');
+    const nb = execute('table1.ipynb', 'executed-run-missing', { AFL_RESULTS: empty, AFL_RUN_MISSING: '1' });
+    const text = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
+    assert.match(text, /running 2 missing cell\(s\) of the smoke grid/);
+    assert.match(text, /2 run now; none is missing/);
+    assert.equal(fs.readdirSync(path.join(empty, 'cells')).filter((f) => f.endsWith('.json')).length, 2);
+  });
 });
