@@ -23,7 +23,8 @@ const REFERENCE: [string, ModelName, CreateModelOptions, number][] = [
 for (const [label, name, options, expected] of REFERENCE) {
   test(`parameter count: ${label} = ${expected}`, () => {
     const before = tf.memory().numTensors;
-    const model = createModel(name, options);
+    // Zero kernels: counting needs no random init (5x faster for the 73 M-parameter 3-D model).
+    const model = createModel(name, { ...options, kernelInitializer: 'zeros' });
     assert.equal(countParameters(model), expected);
     assert.equal(countParameters(model, { convention: 'pytorch' }), expected);
     model.dispose();

@@ -63,7 +63,7 @@ export function regUnet(config: RegUNetConfig = {}): tfl.LayersModel {
   }
   const strides = normalizeStrides(fn, spatialDims, config.strides, depth);
   const shape = checkInputShape(fn, spatialDims, inChannels, config.inputShape, strides);
-  const L = ndLayers(spatialDims);
+  const L = ndLayers(spatialDims, config.kernelInitializer);
   const ch = Array.from({ length: depth + 1 }, (_, d) => numChannelInitial * 2 ** d);
   const minLevel = Math.min(...extractLevels);
 

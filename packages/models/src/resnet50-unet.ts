@@ -81,7 +81,7 @@ function prepare(fn: string, config: ResNetEncoderConfig) {
   const { spatialDims = 2, inChannels = 3 } = config;
   const strides = normalizeStrides(fn, spatialDims, defaultStrides(spatialDims, config.strides), 5);
   const shape = checkInputShape(fn, spatialDims, inChannels, config.inputShape, strides);
-  return { L: ndLayers(spatialDims), strides, input: tfl.input({ shape }) };
+  return { L: ndLayers(spatialDims, config.kernelInitializer), strides, input: tfl.input({ shape }) };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface BaseModelConfig {
   inputShape?: number[];
   /** Model name. */
   name?: string;
+  /** Initializer of the conv kernels (a tfjs-layers initializer name), default `'heNormal'`. */
+  kernelInitializer?: string;
 }
 
 /** Configuration of {@link unet}. */
@@ -59,7 +61,7 @@ export function _buildUNetFamily(config: UNetConfig, family: UNetFamilyOptions):
   if (!Number.isInteger(t) || t < 1) throw modelError(fn, `t must be a positive integer, got ${JSON.stringify(t)}.`);
   const strides = normalizeStrides(fn, spatialDims, config.strides, channels.length - 1);
   const shape = checkInputShape(fn, spatialDims, inChannels, config.inputShape, strides);
-  const L = ndLayers(spatialDims);
+  const L = ndLayers(spatialDims, config.kernelInitializer);
   const block = (x: T, filters: number): T => family.block === 'double'
     ? doubleConvBlock(L, x, filters, convBias) : recurrentResidualBlock(L, x, filters, t, convBias);
 

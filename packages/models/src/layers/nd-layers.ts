@@ -104,7 +104,7 @@ export function checkInputShape(fn: string, spatialDims: SpatialDims, inChannels
 }
 
 /** Builds a channels-last n-D layer set for `spatialDims`. Convolutions use 'same' padding. */
-export function ndLayers(spatialDims: SpatialDims) {
+export function ndLayers(spatialDims: SpatialDims, kernelInitializer = 'heNormal') {
   const three = spatialDims === 3;
   return {
     conv(args: { filters: number; kernelSize: number | number[]; strides?: number | number[]; useBias?: boolean;
@@ -112,13 +112,13 @@ export function ndLayers(spatialDims: SpatialDims) {
       // A 1x1 kernel needs no padding; 'valid' also avoids tfjs-core's conv3d 'same' padding for k = 1, stride 2,
       // which computes a negative front pad and samples the odd voxels (conv2d samples the even ones, as PyTorch).
       const ones = (Array.isArray(args.kernelSize) ? args.kernelSize : [args.kernelSize]).every((k) => k === 1);
-      const a = { padding: ones ? 'valid' as const : 'same' as const, kernelInitializer: 'heNormal', useBias: true,
+      const a = { padding: ones ? 'valid' as const : 'same' as const, kernelInitializer, useBias: true,
         ...args };
       return three ? tfl.layers.conv3d(a as never) : tfl.layers.conv2d(a as never);
     },
     convTranspose(args: { filters: number; kernelSize: number | number[]; strides: number | number[];
       useBias?: boolean; name?: string }): Layer {
-      const a = { padding: 'same' as const, kernelInitializer: 'heNormal', useBias: true, ...args };
+      const a = { padding: 'same' as const, kernelInitializer, useBias: true, ...args };
       return three ? factories.conv3dTranspose(a) : tfl.layers.conv2dTranspose(a as never);
     },
     batchNorm(name?: string): Layer {
