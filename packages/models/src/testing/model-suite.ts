@@ -1,4 +1,4 @@
-import { test, describe, before } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -123,5 +123,23 @@ export function describeModel(name: ModelName): void {
         trainsAndReachesEveryWeight(c.name, { ...c.small, ...c.train3d.options, spatialDims: 3, inChannels: 1,
           outChannels: 2 }, c.train3d.size, 0.3);
       });
+  });
+
+  describe(`${c.name} on wasm (through @afl/backend)`, () => {
+    let ok = false;
+    before(async () => {
+      ok = await setupBackend('wasm');
+    });
+    after(async () => {
+      assert.ok(await setupBackend('cpu'));
+    });
+    test('2-D and 3-D: 30 SGD steps of Dice loss drive the loss down on wasm', (t) => {
+      if (!ok) return t.skip('wasm backend not available through @afl/backend initBackend');
+      trainsAndReachesEveryWeight(c.name, { ...c.small, inChannels: 1, outChannels: 1 }, c.sizes2d[0]);
+      if (has3dTraining()) {
+        trainsAndReachesEveryWeight(c.name, { ...c.small, ...c.train3d.options, spatialDims: 3, inChannels: 1,
+          outChannels: 2 }, c.train3d.size, 0.3);
+      }
+    });
   });
 }
