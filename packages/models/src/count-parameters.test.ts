@@ -6,6 +6,8 @@ import { countParameters, createModel, CreateModelOptions, ModelName } from './i
 
 // PyTorch counts (sum of p.numel() over model.parameters()): conv kernels and biases, BN gamma and beta;
 // BN running statistics are buffers, not parameters. In TF.js these are exactly the trainable weights.
+const S3 = [[1, 2, 2], [2, 2, 2], [2, 2, 2], [1, 2, 2]];
+
 const REFERENCE: [string, ModelName, CreateModelOptions, number][] = [
   ['smp U-Net(resnet50), 3 in, 1 class', 'resnet50-unet', { preset: 'smp' }, 32_521_105],
   ['smp U-Net(resnet50), 3 in, 2 classes', 'resnet50-unet', { preset: 'smp', outChannels: 2 }, 32_521_250],
@@ -18,6 +20,18 @@ const REFERENCE: [string, ModelName, CreateModelOptions, number][] = [
   ['classic U-Net 64…1024', 'unet', { preset: 'classic' }, 34_527_041],
   ['classic Attention U-Net 64…1024', 'attention-unet', { preset: 'classic' }, 34_878_573],
   ['classic R2U-Net 64…1024, t = 2', 'r2unet', { preset: 'classic' }, 39_091_393],
+  // Default (CPU-sized) configurations, 3 in / 2 out; the same numbers come out of the plain-PyTorch versions in
+  // bench/models/models_torch.py.
+  ['default U-Net 2-D', 'unet', { inChannels: 3, outChannels: 2 }, 7_763_074],
+  ['default Attention U-Net 2-D', 'attention-unet', { inChannels: 3, outChannels: 2 }, 7_851_806],
+  ['default R2U-Net 2-D', 'r2unet', { inChannels: 3, outChannels: 2 }, 8_904_514],
+  ['default RegUNet 2-D', 'regunet', { inChannels: 3, outChannels: 2 }, 683_704],
+  ['default U-Net 3-D', 'unet', { spatialDims: 3, inChannels: 3, outChannels: 2, strides: S3 }, 22_047_554],
+  ['default Attention U-Net 3-D', 'attention-unet', { spatialDims: 3, inChannels: 3, outChannels: 2, strides: S3 },
+    22_136_286],
+  ['default R2U-Net 3-D', 'r2unet', { spatialDims: 3, inChannels: 3, outChannels: 2, strides: S3 }, 24_772_418],
+  ['default RegUNet 3-D', 'regunet', { spatialDims: 3, inChannels: 3, outChannels: 2,
+    strides: [[1, 2, 2], [2, 2, 2], [2, 2, 2]] }, 2_001_368],
 ];
 
 for (const [label, name, options, expected] of REFERENCE) {
