@@ -53,9 +53,11 @@ for (const [dims, shape] of [[2, [12, 16, 3]], [3, [4, 8, 8, 2]]] as const) {
       };
       const first = step();
       const count = tf.memory().numTensors;
+      const buffers = tf.backend().numDataIds();
       let last = first;
       for (let i = 0; i < 200; i++) last = step();
       assert.equal(tf.memory().numTensors, count);
+      assert.equal(tf.backend().numDataIds(), buffers, 'backend buffers');
       assert.ok(last < first, `loss ${first} -> ${last}`);
       tf.dispose([x, y]);
       opt.dispose();

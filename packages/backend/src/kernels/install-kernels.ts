@@ -1,4 +1,5 @@
-import { OpKernel, overrideKernel } from './override-kernel';
+import { OpKernel, overrideKernel, overrideRawKernel } from './override-kernel';
+import { identityWasm } from './identity';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { splitVKernel } from './split-v';
@@ -29,6 +30,7 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Slice: '~250 MB/s even for contiguous blocks, per-element for rank 5; JS contiguous-run copies on the heap',
     Concat: 'slow channel interleave; JS contiguous-run copies on the heap',
     PadV2: 'generic loop; JS fill + contiguous-run copies on the heap',
+    Identity: 'copies (the engine clones every tensor saved for backward, ~340 per step); shares memory, ref-counted',
   },
   cpu: {
     Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
@@ -67,7 +69,10 @@ export function installKernels(backendName: string): string[] {
     Concat: concatKernel,
     PadV2: padKernel,
   };
-  for (const name of names) overrideKernel(name, backendName, impls[name]);
+  for (const name of names) {
+    if (name === 'Identity') overrideRawKernel(name, backendName, identityWasm);
+    else overrideKernel(name, backendName, impls[name]);
+  }
   installed.add(backendName);
   return names;
 }

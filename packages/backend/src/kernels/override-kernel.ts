@@ -52,6 +52,20 @@ export function overrideKernel(kernelName: string, backendName: string, impl: Op
   });
 }
 
+/**
+ * Replace `kernelName` on `backendName` with a kernel function that works on
+ * TensorInfos and the backend directly; returning undefined runs the original.
+ */
+export function overrideRawKernel(kernelName: string, backendName: string, fn: tf.KernelFunc): void {
+  const k = key(kernelName, backendName);
+  const existing = tf.getKernel(kernelName, backendName);
+  if (existing == null) throw new Error(`Error in overrideRawKernel: no ${kernelName} kernel on ${backendName} to wrap.`);
+  if (!originals.has(k)) originals.set(k, existing);
+  tf.unregisterKernel(kernelName, backendName);
+  const orig = originals.get(k)!;
+  tf.registerKernel({ kernelName, backendName, kernelFunc: (args) => fn(args) ?? orig.kernelFunc(args) });
+}
+
 /** Replace (or add) the gradient of `kernelName`. */
 export function overrideGradient(config: tf.GradConfig): void {
   if (tf.getGradient(config.kernelName) != null) tf.unregisterGradient(config.kernelName);
