@@ -40,7 +40,7 @@ export function modelOptionsFor(
         ...base,
         blocks: [1, 1, 1, 1],
         baseWidth: b,
-        strides: levelStrides(inputShape, 5),
+        strides: levelStrides(inputShape, 5, 2),
         decoderChannels: [8 * b, 4 * b, 2 * b, b, b],
       };
     case 'regunet':

@@ -180,6 +180,7 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
     'gain = 100 × (mean Dice A-FL − mean Dice FL) / mean Dice FL within the group; means over cases × seeds, NaN skipped.',
     ...cuts.map((c) => `groups: ${c.text}`),
   ];
+  if (outRows.some((r) => r.flDice === 0)) notes.push('where FL\'s mean Dice is 0 the relative gain is undefined (—); compare the two Dice columns.');
   if (source === 'table1') notes.push('no cells are tagged "figure3"; the PI-CAI FL and A-FL cells of Table 1 are used.');
   if (source === 'none') notes.push('no results yet for Figure 3 (PI-CAI FL and A-FL cells tagged "figure3" or 1).');
   if (paper?.figure3.note) notes.push(`paper: ${paper.figure3.note}`);
