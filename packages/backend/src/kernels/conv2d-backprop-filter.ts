@@ -48,7 +48,7 @@ function viaTapMatMuls(
   x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number],
   pad: { top: number; bottom: number; left: number; right: number },
 ): tf.Tensor4D {
-  const [n, h, w, ci] = x.shape;
+  const [n, , , ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
   const [kh, kw] = filterShape;
   const xp = (pad.top | pad.bottom | pad.left | pad.right) !== 0
@@ -63,7 +63,6 @@ function viaTapMatMuls(
       taps.push(tf.matMul(tf.reshape(win, [ci, n * oh * ow]), dy2));
     }
   }
-  void h; void w;
   return tf.reshape(taps.length === 1 ? taps[0] : tf.concat(taps, 0), [kh, kw, ci, co]);
 }
 

@@ -27,30 +27,6 @@ function explicitHW(info: Conv3DInfo): tf.backend_util.ExplicitPadding {
 }
 
 /**
- * Depth im2col: x [N, D, H, W, Ci] -> [N*Od, H, W, kd*Ci], where channel block
- * k holds the (padded) depth slice `od*sd + k`. A 3-D convolution is then a
- * 2-D convolution of this tensor with the filter folded to [kh, kw, kd*Ci, Co].
- */
-export function foldDepth(x: tf.Tensor5D, info: Conv3DInfo): tf.Tensor4D {
-  const [n, d, h, w, ci] = x.shape;
-  const { front, back } = info.padInfo;
-  const kd = info.filterDepth;
-  const sd = info.strideDepth;
-  const od = info.outDepth;
-  const inner = h * w * ci;
-  let xp: tf.Tensor3D = tf.reshape(x, [n, d, inner]);
-  if (front > 0 || back > 0) xp = tf.pad(xp, [[0, 0], [front, back], [0, 0]]);
-  if (kd === 1 && sd === 1 && od === xp.shape[1]) return tf.reshape(xp, [n * od, h, w, ci]);
-  const pieces: tf.Tensor2D[] = [];
-  for (let k = 0; k < kd; k++) {
-    const s = sd === 1 ? tf.slice(xp, [0, k, 0], [n, od, inner]) : phaseSlice(xp, k, sd, od);
-    pieces.push(tf.reshape(s, [n * od * h * w, ci]));
-  }
-  const cat = pieces.length === 1 ? pieces[0] : tf.concat(pieces, 1);
-  return tf.reshape(cat, [n * od, h, w, kd * ci]);
-}
-
-/**
  * Depths k, k + sd, ..., k + (od - 1) * sd of xp [N, Dp, inner], as a contiguous
  * rank-4 slice of the [N, Dp/sd, sd, inner] view (wasm's StridedSlice is a slow
  * generic path).
@@ -63,42 +39,6 @@ function phaseSlice(xp: tf.Tensor3D, k: number, sd: number, od: number): tf.Tens
   const padded = blocks * sd > dp ? tf.pad(xp, [[0, 0], [0, blocks * sd - dp], [0, 0]]) : xp;
   const v = tf.reshape(padded, [n, blocks, sd, inner]);
   return tf.reshape(tf.slice(v, [0, q, r, 0], [n, od, 1, inner]), [n, od, inner]);
-}
-
-/** Inverse (adjoint) of `foldDepth`: scatter-add the depth blocks back. */
-export function unfoldDepth(xf: tf.Tensor4D, xShape: number[], info: Conv3DInfo): tf.Tensor5D {
-  const [n, d, h, w, ci] = xShape;
-  const { front, back } = info.padInfo;
-  const kd = info.filterDepth;
-  const sd = info.strideDepth;
-  const od = info.outDepth;
-  const inner = h * w * ci;
-  const dp = front + d + back;
-  const flat = tf.reshape(xf, [n * od * h * w, kd * ci]);
-  const parts: tf.Tensor3D[] = [];
-  for (let k = 0; k < kd; k++) {
-    let p: tf.Tensor3D = tf.reshape(kd === 1 ? flat : tf.slice(flat, [0, k * ci], [-1, ci]), [n, od, inner]);
-    let len = od;
-    if (sd > 1) {
-      p = tf.reshape(tf.pad(tf.reshape(p, [n, od, 1, inner]), [[0, 0], [0, 0], [0, sd - 1], [0, 0]]), [n, od * sd, inner]);
-      len = od * sd;
-    }
-    const tail = dp - k - len;
-    if (tail < 0) {
-      p = tf.slice(p, [0, 0, 0], [n, len + tail, inner]);
-    }
-    if (k > 0 || tail > 0) p = tf.pad(p, [[0, 0], [k, Math.max(0, tail)], [0, 0]]);
-    parts.push(p);
-  }
-  let sum: tf.Tensor3D = parts.length === 1 ? parts[0] : tf.addN(parts);
-  if (front > 0 || back > 0) sum = tf.slice(sum, [0, front, 0], [n, d, inner]);
-  return tf.reshape(sum, [n, d, h, w, ci]);
-}
-
-/** Filter [kd, kh, kw, Ci, Co] -> [kh, kw, kd*Ci, Co] (matches `foldDepth`). */
-function foldFilter(filter: tf.Tensor5D): tf.Tensor4D {
-  const [kd, kh, kw, ci, co] = filter.shape;
-  return tf.reshape(tf.transpose(filter, [1, 2, 0, 3, 4]), [kh, kw, kd * ci, co]);
 }
 
 /** Padded depth view [N, Dp, H*W*Ci] of x. */
@@ -130,8 +70,8 @@ function filterTap(filter: tf.Tensor, k: number): tf.Tensor4D {
 /**
  * conv3d (dilation 1) as a sum over the kd depth taps of 2-D convolutions of
  * depth slices (each one XNNPACK conv2d on wasm). Only contiguous copies are
- * needed; the depth-folded variant (`foldDepth`) needs a channel interleave,
- * which wasm's Concat/Slice do slowly.
+ * needed (folding the depth taps into channels instead needs a channel
+ * interleave, which measured slower on wasm).
  */
 export function conv3dViaConv2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: number | Triple, pad: Pad3D): tf.Tensor5D {
   return tf.tidy(() => {
