@@ -30,7 +30,8 @@ export function conv2dBackpropFilterViaConv(
       return viaTapMatMuls(x, dy, filterShape, info.padInfo);
     }
     const xt = tf.transpose(x, [3, 1, 2, 0]);
-    const f = tf.transpose(dy, [1, 2, 0, 3]);
+    // With batch 1 the transposed dy has dy's memory layout: a reshape, not a copy.
+    const f: tf.Tensor4D = dy.shape[0] === 1 ? tf.reshape(dy, [dy.shape[1], dy.shape[2], 1, co]) : tf.transpose(dy, [1, 2, 0, 3]);
     const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
     let out = tf.conv2d(xt, f, 1, explicit, 'NHWC', [info.strideHeight, info.strideWidth]);
     if (out.shape[1] !== kh || out.shape[2] !== kw) out = tf.slice(out, [0, 0, 0, 0], [ci, kh, kw, co]);
