@@ -71,7 +71,7 @@ function notebook(v) {
         'display.markdown(loaded.summary);',
       ),
       markdown('## Paper vs ours'),
-      code('display.markdown(view.table.toMarkdown({ heading: 0 }));\ndisplay.svg(view.chartSvg);'),
+      code('display.markdown(view.table.toMarkdown({ heading: 0 }));\nfor (const svg of view.charts) display.svg(svg);'),
       markdown(v.view === 'figure3' ? '## Agreement with the paper' : '## Paired statistics and agreement with the paper'),
       code('display.markdown(view.statisticsMarkdown);'),
     ],

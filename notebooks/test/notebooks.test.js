@@ -71,16 +71,29 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
     }
   });
 
-  /** Executes one notebook into `<tmp>/<outName>` and returns the executed notebook. */
+  /** Executes one notebook into `<tmp>/<outName>` and returns the executed notebook; fails when a cell errors. */
   function execute(file, outName, extraEnv = {}) {
     assert.ok(nbconvert, `jupyter nbconvert was not found: ${INSTALL_HINT}`);
-    const out = path.join(tmp, outName);
-    const r = spawnSync(
+    const run = (out, extra) => spawnSync(
       nbconvert.cmd[0],
-      [...nbconvert.cmd.slice(1), '--to', 'notebook', '--execute', file, '--output-dir', out, '--ExecutePreprocessor.timeout=600'],
+      [...nbconvert.cmd.slice(1), '--to', 'notebook', '--execute', ...extra, file, '--output-dir', out, '--ExecutePreprocessor.timeout=600'],
       { cwd: NOTEBOOKS_DIR, env: { ...env, ...extraEnv }, encoding: 'utf8' },
     );
-    assert.equal(r.status, 0, `nbconvert failed on ${file} (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`);
+    const out = path.join(tmp, outName);
+    const r = run(out, []);
+    if (r.status !== 0) {
+      // tslab sends a cell's stack trace to the cell's stderr, which nbconvert drops when it stops on the error:
+      // run once more with --allow-errors to show it.
+      const again = run(`${out}-errors`, ['--allow-errors']);
+      let streams = '';
+      try {
+        const nb = JSON.parse(fs.readFileSync(path.join(`${out}-errors`, file), 'utf8'));
+        streams = nb.cells.flatMap((c, i) => (c.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => `cell ${i + 1} stderr:\n${[].concat(o.text).join('')}`)).join('\n');
+      } catch (e) {
+        streams = `(no notebook from the second run: exit ${again.status})`;
+      }
+      assert.fail(`nbconvert failed on ${file} (exit ${r.status}):\n${(r.stderr ?? '').slice(-2500)}\n--- second run with --allow-errors ---\n${streams || '(no stderr output: the error did not recur)'}`);
+    }
     return JSON.parse(fs.readFileSync(path.join(out, file), 'utf8'));
   }
 
@@ -89,10 +102,7 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
       const t0 = Date.now();
       const nb = execute(file, 'executed');
       const code = nb.cells.filter((c) => c.cell_type === 'code');
-      for (const [i, c] of code.entries()) {
-        assert.ok(c.outputs.length > 0, `${file}: code cell ${i + 1} shows nothing`);
-        assert.ok(!c.outputs.some((o) => o.output_type === 'error'), `${file}: code cell ${i + 1} raised an error`);
-      }
+      for (const [i, c] of code.entries()) assert.ok(c.outputs.length > 0, `${file}: code cell ${i + 1} shows nothing`);
       const text = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
       assert.match(text, /none is missing/, `${file}: results of the smoke grid are missing`);
       assert.match(text, /image\/svg\+xml/, `${file}: no chart`);

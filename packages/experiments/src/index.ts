@@ -38,7 +38,7 @@ export { barChartSvg } from './report/bar-chart-svg';
 export type { BarChartOptions, BarPanel } from './report/bar-chart-svg';
 export { figure3Html, plotlyBundlePath } from './report/figure3-html';
 export type { Figure3HtmlOptions, PlotlyMode } from './report/figure3-html';
-export { notebookSettings, loadNotebookResults, notebookView, tableChartSvg, figure3GainSvg } from './report/notebook-view';
+export { notebookSettings, loadNotebookResults, notebookView, tableChartSvg, figure3GainSvg, figure3DiceSvg } from './report/notebook-view';
 export type { NotebookViewId, NotebookSettings, NotebookSettingsOptions, NotebookResults, LoadNotebookResultsOptions, NotebookView } from './report/notebook-view';
 export { syntheticResults, writeSyntheticResults, syntheticCellId, syntheticGrid } from './report/synthetic-results';
 export type { SyntheticOptions } from './report/synthetic-results';

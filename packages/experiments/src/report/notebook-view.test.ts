@@ -99,6 +99,7 @@ describe('notebookView', () => {
       const v = notebookView(id, report);
       assert.equal(v.table, report.tables[`table${id}`]);
       assert.match(v.chartSvg, /^<svg[\s\S]*<\/svg>\n$/);
+      assert.deepEqual(v.charts, [v.chartSvg]);
       assert.ok(v.paired && v.paired.numRows > 0, `table ${id} has paired rows`);
       assert.ok(v.paired!.rows().every((r) => r.table === `table${id}`));
       assert.ok(v.agreement.length >= 1 && v.agreement.every((s) => s.startsWith(`Table ${id} `)));
@@ -113,6 +114,9 @@ describe('notebookView', () => {
     assert.match(v.agreement[0], /^Figure 3/);
     assert.match(v.table.toMarkdown(), /cut at the 1\/3 and 2\/3 quantiles/);
     assert.equal((v.chartSvg.match(/<rect /g) ?? []).length, 1 + 2 + 12); // background, legend, bars
+    assert.equal(v.charts.length, 2);
+    assert.equal(v.charts[0], v.chartSvg);
+    assert.match(v.charts[1], /mean Dice of FL and A-FL per group/);
   });
 
   it('draws bars below zero downwards', () => {

@@ -148,6 +148,8 @@ export interface NotebookView {
   table: ReportTable;
   /** Grouped bars, paper vs ours, with ± sd error bars (Figure 3: the relative gain per group). */
   chartSvg: string;
+  /** Every chart of the view, `chartSvg` first (Figure 3 adds the mean Dice of FL and A-FL per group). */
+  charts: string[];
   /** Paired statistics of A-FL (Table 5: each ablation row) vs each baseline on the same cases; null for Figure 3. */
   paired: ReportTable | null;
   /** The report's sentences on agreement in direction with the paper for this view. */
@@ -170,12 +172,14 @@ export function notebookView(view: NotebookViewId, report: ReportData): Notebook
     ? `**Agreement in direction with the paper**\n\n${agreement.map((s) => `- ${s}`).join('\n')}\n`
     : '**Agreement in direction with the paper**: n/a.\n';
   if (view === 'figure3') {
-    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: figure3GainSvg(report), paired: null, agreement, statisticsMarkdown: agreementMd };
+    const charts = [figure3GainSvg(report), figure3DiceSvg(report)];
+    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, paired: null, agreement, statisticsMarkdown: agreementMd };
   }
   const table = report.tables[`table${view}`];
   const comparisons = report.comparisons.filter((c) => c.table === view);
   const paired = comparisonsTable(comparisons, { title: `Table ${view}: paired statistics on per-case Dice (a − b, same case and seed)` });
-  return { title: table.title, table, chartSvg: tableChartSvg(view, table), paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}` };
+  const chartSvg = tableChartSvg(view, table);
+  return { title: table.title, table, chartSvg, charts: [chartSvg], paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}` };
 }
 
 const SHORT_MODEL: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
@@ -186,10 +190,10 @@ function firstSetting(rows: Record<string, any>[]): Record<string, any>[] {
   return rows.filter((r) => r.setting === s || r.setting === '—');
 }
 
-function paperOursPanel(title: string, rows: Record<string, any>[], metric: string, label: (r: Record<string, any>) => string): BarPanel {
+function paperOursPanel(title: string, rows: Record<string, any>[], metric: string, label: (r: Record<string, any>) => string, perCategory = 64): BarPanel {
   return {
     title,
-    width: Math.max(220, 64 * rows.length),
+    width: Math.max(220, perCategory * rows.length),
     categories: rows.map(label),
     series: [
       { name: 'paper', values: rows.map((r) => r[`${metric}_paper`]) },
@@ -231,7 +235,7 @@ export function tableChartSvg(id: PaperTableId, table: ReportTable): string {
     r.loss === 'focal' || (!r.alphaVa && !r.gammaVa && !r.gammaMSa) ? 'FL' : [r.alphaVa && 'α', r.gammaVa && 'γva', r.gammaMSa && 'γmSa'].filter(Boolean).join('+');
   const panels = (['picai', 'brats'] as const).map((ds) => {
     const sel = rows.filter((r) => String(r.dataset).endsWith(ds));
-    return paperOursPanel(`Dice, ${ds === 'picai' ? 'PI-CAI' : 'BraTS'}`, sel, 'dice', flags);
+    return paperOursPanel(`Dice, ${ds === 'picai' ? 'PI-CAI' : 'BraTS'}`, sel, 'dice', flags, 84);
   });
   return barChartSvg({ title, panels, yMax: 1, yLabel: 'Dice', colors: PAPER_OURS_COLORS });
 }
@@ -300,6 +304,29 @@ export function figure3GainSvg(report: ReportData): string {
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** Figure 3's mean Dice of FL and A-FL per group (the bars the paper draws), first setting only. */
+export function figure3DiceSvg(report: ReportData): string {
+  const rows = report.figure3.rows;
+  const first = rows[0];
+  const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
+  const panels: BarPanel[] = (['smoothness', 'volume'] as const).map((measure) => {
+    const pick = FIGURE3_GROUPS[measure].map((g) => sel.find((r) => r.measure === measure && r.group === g));
+    return {
+      title: measure === 'smoothness' ? 'boundary smoothness tertile' : 'lesion volume tertile',
+      categories: [...FIGURE3_GROUPS[measure]],
+      series: [
+        { name: 'FL', values: pick.map((r) => r?.flDice ?? NaN) },
+        { name: 'A-FL', values: pick.map((r) => r?.aflDice ?? NaN) },
+      ],
+      annotations: pick.map((r) => (r ? `n ${r.flN} / ${r.aflN}` : '')),
+    };
+  });
+  // Zoom the y axis to the data (steps of 0.05), so that small Dice values stay visible.
+  const top = Math.max(0, ...panels.flatMap((p) => p.series.flatMap((x) => x.values)).filter(Number.isFinite));
+  const yMax = Math.min(1, Math.max(0.05, Math.ceil(top * 20) / 20));
+  return barChartSvg({ title: 'Figure 3: mean Dice of FL and A-FL per group (ours)', panels, yLabel: 'mean Dice', yMax, panelWidth: 330, colors: ['#7f7f7f', '#f58518'] });
 }
 
 function niceStep(x: number): number {
