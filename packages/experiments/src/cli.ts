@@ -5,7 +5,10 @@ import { gridCells, PROFILES, PROTOCOLS, TableId } from './config';
 import { HELP } from './cli/commands';
 import { checkFlags, choiceFlag, intFlag, numberFlag, parseArgs, ParsedArgs, stringFlag, UsageError } from './cli/parse-args';
 import { createEnvironment } from './grid/environment';
-import { runGrid, writeCellList } from './grid/run-grid';
+import { pendingCells, runGrid, writeCellList } from './grid/run-grid';
+import { emitSlurm } from './grid/emit-slurm';
+import { runLocalWorkers } from './grid/local-workers';
+import { CellInterruptedError } from './grid/run-cell';
 import { cellIdOf } from './config';
 import { Cell, runCell, resultPath } from './grid/run-cell';
 import type { CellResult, LossName, ModelName, ProfileName, ProtocolName, DatasetName } from './results/result-schema';
@@ -50,7 +53,8 @@ async function report(outDir: string, expected?: Cell[], metrics: 'hard' | 'soft
 }
 
 async function gridCommand(parsed: ParsedArgs): Promise<void> {
-  checkFlags('grid', parsed, ['profile', 'tables', 'seeds', 'protocol', 'epochs', 'lr', 'out', 'backend', 'picai', 'brats', 'only', 'list', 'help']);
+  checkFlags('grid', parsed, ['profile', 'tables', 'seeds', 'protocol', 'epochs', 'lr', 'out', 'backend', 'picai', 'brats', 'only', 'list', 'help',
+    'emit', 'workers', 'partition', 'gpus', 'time', 'mem', 'max-parallel', 'cpus-per-task']);
   const profile = choiceFlag(parsed, 'profile', PROFILE_NAMES);
   if (!profile) throw new UsageError('afl grid: --profile is required (smoke, quick or paper); see afl grid --help');
   const options = {
@@ -75,7 +79,38 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
     cells.forEach((c, i) => process.stdout.write(`${i}\t${c.cellId}\ttables ${c.tables.join(',')}\n`));
     return;
   }
-  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai, brats });
+  const emit = choiceFlag(parsed, 'emit', ['slurm', 'local'] as const);
+  const backend = choiceFlag(parsed, 'backend', BACKENDS);
+  const passThrough = [...(backend ? ['--backend', backend] : []), ...(picai ? ['--picai', path.resolve(picai)] : []), ...(brats ? ['--brats', path.resolve(brats)] : [])];
+  if (emit) {
+    const cells = gridCells(options);
+    writeCellList(options.outDir, cells);
+    const pending = pendingCells(options.outDir, cells);
+    if (emit === 'slurm') {
+      const { script } = emitSlurm({
+        outDir: options.outDir,
+        pending,
+        profile,
+        partition: stringFlag(parsed, 'partition'),
+        gpus: intFlag(parsed, 'gpus', 0),
+        time: stringFlag(parsed, 'time'),
+        mem: stringFlag(parsed, 'mem'),
+        maxParallel: intFlag(parsed, 'max-parallel'),
+        cpusPerTask: intFlag(parsed, 'cpus-per-task'),
+        runCellArgs: passThrough,
+      });
+      log(`${pending.length} of ${cells.length} cells pending; submit with: sbatch ${script}`);
+      log(`then: afl report --out ${options.outDir}`);
+      return;
+    }
+    const workers = intFlag(parsed, 'workers') ?? 1;
+    log(`${pending.length} of ${cells.length} cells pending; running them in ${workers} worker process(es)`);
+    const failed = await runLocalWorkers({ outDir: options.outDir, pending, workers, args: passThrough, log });
+    await report(options.outDir, cells);
+    if (failed.length) throw new Error(`${failed.length} cell(s) failed: ${failed.join(', ')} (see the log lines above)`);
+    return;
+  }
+  const env = await createEnvironment({ profile, backend, picai, brats });
   const progress = createProgressReporter();
   log(`afl grid --profile ${profile}: ${PROFILES[profile].description}`);
   log(`backend ${env.backend}; results in ${path.resolve(options.outDir)}`);
@@ -137,6 +172,40 @@ async function trainCommand(parsed: ParsedArgs): Promise<void> {
   log(`result: ${file}`);
 }
 
+async function runCellCommand(parsed: ParsedArgs): Promise<number> {
+  checkFlags('run-cell', parsed, ['index', 'out', 'backend', 'picai', 'brats', 'help']);
+  const index = intFlag(parsed, 'index', 0);
+  const outDir = stringFlag(parsed, 'out');
+  if (index === undefined || !outDir) throw new UsageError('afl run-cell: --index N and --out DIR are required');
+  const listFile = path.join(outDir, 'cells.json');
+  if (!fs.existsSync(listFile)) throw new UsageError(`afl run-cell: ${listFile} not found (write it with afl grid --emit ...)`);
+  const cells = JSON.parse(fs.readFileSync(listFile, 'utf8')) as Cell[];
+  const cell = cells[index];
+  if (!cell) throw new UsageError(`afl run-cell: --index ${index} is outside 0..${cells.length - 1} of ${listFile}`);
+  let stop = false;
+  const onSignal = () => {
+    stop = true;
+    log(`afl run-cell: signal received; checkpointing ${cell.cellId} after the current step`);
+  };
+  process.on('SIGUSR1', onSignal);
+  process.on('SIGTERM', onSignal);
+  const env = await createEnvironment({ profile: cell.profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  const progress = createProgressReporter();
+  try {
+    const r = await runCell(cell, { ...env, outDir, onProgress: progress.update, log, shouldStop: () => stop });
+    progress.done();
+    log(r ? `cell ${index} ${cell.cellId} done in ${r.timings.totalSeconds.toFixed(1)} s` : `cell ${index} ${cell.cellId} already has a result`);
+    return 0;
+  } catch (e) {
+    progress.done();
+    if (e instanceof CellInterruptedError) {
+      log(`afl run-cell: ${e.message}`);
+      return 3;
+    }
+    throw e;
+  }
+}
+
 async function evalCommand(parsed: ParsedArgs): Promise<void> {
   checkFlags('eval', parsed, ['cell', 'split', 'out', 'backend', 'picai', 'brats', 'help']);
   const cellFile = stringFlag(parsed, 'cell');
@@ -186,6 +255,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP[command]);
     return 0;
   }
+  if (command === 'run-cell') return runCellCommand(parsed);
   if (command === 'grid') await gridCommand(parsed);
   else if (command === 'report') await reportCommand(parsed);
   else if (command === 'train') await trainCommand(parsed);

@@ -10,6 +10,7 @@ Commands:
   train     train one cell (dataset, model, loss) and write its result file
   eval      score a trained checkpoint on a dataset split, write predictions and metrics
   predict   predict the lesion mask of one case and write it as .nii.gz over the image's geometry
+  run-cell  run one cell of <out>/cells.json (what each Slurm array task or local worker runs)
 
 Run "afl <command> --help" for the options of a command.
 
@@ -35,8 +36,17 @@ Options:
   --backend NAME      tensorflow, wasm or cpu (default: best available; also AFL_BACKEND)
   --picai DIR         PI-CAI 2022 root (paper profile)
   --brats DIR         BraTS 2018 or MSD Task01 root (paper profile)
-  --only LIST         run only these cell indices of <out>/cells.json (one per Slurm array task)
+  --only LIST         run only these cell indices of <out>/cells.json
   --list              print the cells and exit
+  --emit slurm        write <out>/cells.json, pending.json and afl-grid.sbatch (a job array, one task per pending
+                      cell, requeued with its checkpoint on preemption or time limit) instead of running
+  --emit local        run the pending cells in --workers K processes on this machine (e.g. one per GPU)
+  --partition P, --gpus N, --time HH:MM:SS, --mem 32G, --max-parallel M, --cpus-per-task N   (--emit slurm)
+`,
+  'run-cell': `Usage: afl run-cell --index N --out DIR [--backend NAME] [--picai DIR] [--brats DIR]
+
+Runs cell N of DIR/cells.json and writes DIR/cells/<cellId>.json; resumes from its checkpoint. On SIGUSR1 or
+SIGTERM it saves a checkpoint after the current step and exits with code 3 (requeue me).
 `,
   report: `Usage: afl report [--out DIR] [--profile NAME] [--metrics hard|soft]
 

@@ -30,6 +30,15 @@ export interface CellEnvironment {
   backend?: string;
   onProgress?: (p: ProgressEvent) => void;
   log?: (line: string) => void;
+  /** Polled after every training step; true stops the cell after writing its checkpoint ({@link CellInterruptedError}). */
+  shouldStop?: () => boolean;
+}
+
+/** A cell stopped on request (e.g. SIGUSR1 from Slurm) after saving its checkpoint; running it again resumes it. */
+export class CellInterruptedError extends Error {
+  constructor(readonly cellId: string) {
+    super(`cell ${cellId} stopped on request; its checkpoint is saved and the next run resumes it`);
+  }
 }
 
 export function resultPath(outDir: string, cellId: string): string {
@@ -99,7 +108,9 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       optimizer: { learningRate: t.learningRate, momentum: t.momentum, nesterov: t.nesterov, weightDecay: t.weightDecay },
       checkpointDir: ckpt,
       onProgress: env.onProgress ? (p) => env.onProgress?.({ ...p, label: cell.cellId }) : undefined,
+      shouldStop: env.shouldStop,
     });
+    if (!trained.completed) throw new CellInterruptedError(cell.cellId);
     const evalOptions = { roiSize: t.inputShape, spacing: data.spacing };
     const cases = await evaluateCases(model, data.dataset, 'val', evalOptions);
     if (data.hasTest) cases.push(...(await evaluateCases(model, data.dataset, 'test', evalOptions)));

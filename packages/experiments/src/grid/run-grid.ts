@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gridCells, GridOptions } from '../config';
 import type { CellResult } from '../results/result-schema';
-import { Cell, CellEnvironment, cellFinished, runCell } from './run-cell';
+import { Cell, CellEnvironment, cellFinished, CellInterruptedError, runCell } from './run-cell';
 
 export interface RunGridOptions extends GridOptions {
   outDir: string;
@@ -27,6 +27,11 @@ export function writeCellList(outDir: string, cells: Cell[]): string {
   return file;
 }
 
+/** Indices (into the full cell list) of the cells without a result file. */
+export function pendingCells(outDir: string, cells: readonly Cell[]): number[] {
+  return cells.flatMap((c, i) => (cellFinished(outDir, c.cellId) ? [] : [i]));
+}
+
 /** Runs every cell of the grid that has no result yet, one after the other, then returns what it did. */
 export async function runGrid(options: RunGridOptions, env: Omit<CellEnvironment, 'outDir'>): Promise<RunGridSummary> {
   const start = Date.now();
@@ -49,6 +54,7 @@ export async function runGrid(options: RunGridOptions, env: Omit<CellEnvironment
     try {
       r = await runCell(cell, { ...env, outDir: options.outDir });
     } catch (e) {
+      if (e instanceof CellInterruptedError) throw e;
       const error = e instanceof Error ? e.message : String(e);
       failed.push({ cellId: cell.cellId, error });
       env.log?.(`  FAILED: ${error}`);

@@ -37,6 +37,11 @@ export interface TrainModelOptions {
   onEpoch?: (e: EpochSummary) => void;
   /** Testing hook: stop abruptly (as a killed process would) after this many steps of this call. */
   stopAfterSteps?: number;
+  /**
+   * Polled after every step: when it returns true the trainer writes `last.ckpt` and returns with
+   * `completed: false` (e.g. on SIGUSR1 before a Slurm time limit; the next run resumes from there).
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface TrainModelResult {
@@ -225,6 +230,14 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         const stepsPerSecond = 1000 / (meta.stepTimeSum / meta.stepCount);
         const left = (epochs - epoch) * perEpoch + Math.max(perEpoch - step, 0);
         options.onProgress({ epoch, epochs, step, stepsPerEpoch: perEpoch, loss: value, stepsPerSecond, etaSeconds: left / stepsPerSecond });
+      }
+      // Signals (SIGUSR1 before a Slurm time limit) are delivered on the event loop, which awaiting the batch
+      // iterator alone never reaches: yield to it once per step.
+      if (options.shouldStop) await new Promise((resolve) => setImmediate(resolve));
+      if (options.shouldStop?.()) {
+        save();
+        optimizer.dispose();
+        return { curve: meta.curve, bestEpoch: meta.bestEpoch, bestValDice: meta.bestValDice, steps: stepsThisCall, meanStepMs: NaN, resumed, completed: false };
       }
       if (options.checkpointEverySteps && step % options.checkpointEverySteps === 0) save();
     }
