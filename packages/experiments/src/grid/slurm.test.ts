@@ -27,7 +27,7 @@ const unavailable = slurmUnavailable();
 if (unavailable) console.log(`# skipping the Slurm integration test: ${unavailable}`);
 
 describe('the grid on a real Slurm cluster', { skip: unavailable ?? false }, () => {
-  it('runs a job array of cells, survives a USR1 checkpoint + requeue, and gives each result once, equal to a direct run', async () => {
+  it('runs a job array of cells, survives a USR1 checkpoint + requeue and a hard requeue, and gives each result once, equal to a direct run', async () => {
     const cluster = new LocalSlurmCluster();
     await cluster.start();
     try {
@@ -54,6 +54,21 @@ describe('the grid on a real Slurm cluster', { skip: unavailable ?? false }, () 
         } else await sleep(200);
       }
       assert.ok(signalled, `task 0 never started training:\n${log0()}`);
+      // Task 1 gets no warning: scontrol requeue kills it mid-run and queues it again; it resumes from its last
+      // checkpoint (written at every epoch's end).
+      const log1 = () => fs.readdirSync(path.join(out, 'logs')).filter((f) => f.endsWith('_1.out')).map((f) => fs.readFileSync(path.join(out, 'logs', f), 'utf8')).join('');
+      let killed = false;
+      for (let i = 0; i < 600 && !killed; i++) {
+        if (/epoch [2-4]\/6/.test(log1())) {
+          for (let k = 0; k < 20 && !killed; k++) {
+            const r = cluster.run('scontrol', ['requeue', `${jobId}_1`]);
+            if (r.status === 0) killed = true;
+            else if (k === 19) assert.fail(`scontrol requeue: ${r.stderr}\n${log1()}`);
+            else await sleep(250);
+          }
+        } else await sleep(200);
+      }
+      assert.ok(killed, `task 1 never reached epoch 2:\n${log1()}`);
       for (let i = 0; i < 1800; i++) {
         const q = cluster.run('squeue', ['-h', '-j', jobId]);
         if (q.status === 0 && q.stdout.trim() === '') break;
@@ -61,6 +76,8 @@ describe('the grid on a real Slurm cluster', { skip: unavailable ?? false }, () 
       }
       assert.match(log0(), /checkpointed; requeueing/);
       assert.match(log0(), /stopped on request; its checkpoint is saved/);
+      // The requeued task 1 logged a second start, and its second run did not start from epoch 1.
+      assert.equal(log1().split('[afl/backend]').length - 1, 2, log1());
       const files = fs.readdirSync(path.join(out, 'cells')).filter((f) => f.endsWith('.json'));
       assert.equal(files.length, 2, `results: ${files.join(', ')}`);
       const direct = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-direct-'));
