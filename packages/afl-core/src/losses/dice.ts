@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertFiniteNumber, assertSameShape } from '../errors';
-import { checkReduction, Reduction, reduceTable, spatialAxes } from '../reduction';
-import { toProbabilities } from './probabilities';
+import { checkReduction, Reduction, reduceTable } from '../reduction';
+import { overlapSums } from './probabilities';
 
 export interface DiceLossOptions {
   /** Added to the numerator, default 1e-5. */
@@ -47,12 +47,7 @@ export function _diceLoss(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, option
   assertFiniteNumber(fn, 'smoothDr', smoothDr, 0);
   checkReduction(fn, reduction);
   return tf.tidy(() => {
-    const g = tf.cast(yTrue, 'float32');
-    const p = toProbabilities(yPred, fromLogits);
-    const axes = batch ? [0, ...spatialAxes(p.rank)] : spatialAxes(p.rank);
-    const tp = tf.sum(tf.mul(p, g), axes);
-    const predSum = tf.sum(squaredPred ? tf.square(p) : p, axes);
-    const trueSum = tf.sum(squaredPred ? tf.square(g) : g, axes);
+    const { tp, predSum, trueSum } = overlapSums(yTrue, yPred, fromLogits, batch, squaredPred);
     let denominator = tf.add(predSum, trueSum);
     if (jaccard) denominator = tf.mul(tf.sub(denominator, tp), 2);
     const score = tf.div(tf.add(tf.mul(tp, 2), smoothNr), tf.add(denominator, smoothDr));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { aflError, assertFiniteNumber, assertSameShape } from '../errors';
-import { checkReduction, Reduction, reduceTable, spatialAxes } from '../reduction';
-import { toProbabilities } from './probabilities';
+import { checkReduction, Reduction, reduceTable } from '../reduction';
+import { overlapSums } from './probabilities';
 
 export interface TverskyLossOptions {
   /** Weight of false positives, default 0.5. */
@@ -39,12 +39,9 @@ export function tverskyLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: Tversky
   if (alpha + beta <= 0) throw aflError(fn, `alpha + beta must be > 0, got ${alpha + beta}.`);
   checkReduction(fn, reduction);
   return tf.tidy(() => {
-    const g = tf.cast(yTrue, 'float32');
-    const p = toProbabilities(yPred, fromLogits);
-    const axes = batch ? [0, ...spatialAxes(p.rank)] : spatialAxes(p.rank);
-    const tp = tf.sum(tf.mul(p, g), axes);
-    const fp = tf.sum(tf.mul(p, tf.sub(1, g)), axes);
-    const fnCount = tf.sum(tf.mul(tf.sub(1, p), g), axes);
+    const { tp, predSum, trueSum } = overlapSums(yTrue, yPred, fromLogits, batch);
+    const fp = tf.sub(predSum, tp);
+    const fnCount = tf.sub(trueSum, tp);
     const denominator = tf.add(tf.add(tp, tf.mul(fp, alpha)), tf.mul(fnCount, beta));
     const score = tf.div(tf.add(tp, smoothNr), tf.add(denominator, smoothDr));
     return reduceTable(tf.sub(1, score), reduction);

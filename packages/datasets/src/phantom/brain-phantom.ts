@@ -1,6 +1,6 @@
 import { createRng, deriveSeed } from '../random';
 import type { SegmentationCase } from '../segmentation-case';
-import { ellipsoidDepth, forEachVoxelNear, randomRadialTerms, type PerturbedEllipsoid } from './perturbed-ellipsoid';
+import { ellipsoidDepth, paintEllipsoid, randomRadialTerms, type PerturbedEllipsoid } from './perturbed-ellipsoid';
 import { addRicianNoise, polynomialBiasField, smoothRandomField } from './smooth-field';
 
 /** Options of {@link generateBrainPhantom}. */
@@ -39,24 +39,7 @@ const TISSUE = {
 
 const C = 4;
 
-function paint(
-  image: Float32Array,
-  shape: PerturbedEllipsoid,
-  dims: readonly number[],
-  spacing: readonly number[],
-  value: readonly number[],
-  edge: number,
-  onInside?: (i: number) => void,
-): void {
-  forEachVoxelNear(shape, dims, spacing, edge, (i, depth) => {
-    const s = depth / edge + 0.5;
-    if (s <= 0) return;
-    const t = s >= 1 ? 1 : s;
-    const o = i * C;
-    for (let c = 0; c < C; c++) image[o + c] += t * (value[c] - image[o + c]);
-    if (depth >= 0 && onInside) onInside(i);
-  });
-}
+const paint = paintEllipsoid;
 
 /**
  * A procedural multi-modal brain MRI volume with a glioma-like tumour of three nested regions, labelled as BraTS

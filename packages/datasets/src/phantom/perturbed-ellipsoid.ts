@@ -120,3 +120,27 @@ export function forEachVoxelNear(
     }
   }
 }
+
+/**
+ * Blends `value` (one entry per channel of the interleaved `image`) into the voxels of `shape`, with a soft edge of
+ * width `edge` mm; `onInside` is called for every voxel inside the surface.
+ */
+export function paintEllipsoid(
+  image: Float32Array,
+  shape: PerturbedEllipsoid,
+  dims: readonly number[],
+  spacing: readonly number[],
+  value: readonly number[],
+  edge: number,
+  onInside?: (i: number) => void,
+): void {
+  const channels = value.length;
+  forEachVoxelNear(shape, dims, spacing, edge, (i, depth) => {
+    const s = depth / edge + 0.5;
+    if (s <= 0) return;
+    const t = s >= 1 ? 1 : s;
+    const o = i * channels;
+    for (let c = 0; c < channels; c++) image[o + c] += t * (value[c] - image[o + c]);
+    if (depth >= 0 && onInside) onInside(i);
+  });
+}

@@ -1,10 +1,6 @@
 import { createRng, deriveSeed, type Rng } from '../random';
 import type { SegmentationCase } from '../segmentation-case';
-import {
-  forEachVoxelNear,
-  randomRadialTerms,
-  type PerturbedEllipsoid,
-} from './perturbed-ellipsoid';
+import { paintEllipsoid, randomRadialTerms, type PerturbedEllipsoid } from './perturbed-ellipsoid';
 import { DEFAULT_LESION_RANGES, sampleLesionParameters, type LesionParameterRanges, type LesionParameters } from './lesion-parameters';
 import { addRicianNoise, polynomialBiasField, smoothRandomField } from './smooth-field';
 
@@ -41,24 +37,7 @@ const TISSUE = {
   lesion: [0.22, 0.22, 0.85],
 } as const;
 
-function paint(
-  image: Float32Array,
-  shape: PerturbedEllipsoid,
-  dims: readonly number[],
-  spacing: readonly number[],
-  value: readonly number[],
-  edge: number,
-  onInside?: (i: number) => void,
-): void {
-  forEachVoxelNear(shape, dims, spacing, edge, (i, depth) => {
-    const s = depth / edge + 0.5;
-    if (s <= 0) return;
-    const t = s >= 1 ? 1 : s;
-    const o = i * 3;
-    for (let c = 0; c < 3; c++) image[o + c] += t * (value[c] - image[o + c]);
-    if (depth >= 0 && onInside) onInside(i);
-  });
-}
+const paint = paintEllipsoid;
 
 function lesionShape(rng: Rng, p: LesionParameters, center: [number, number, number]): PerturbedEllipsoid {
   const r = Math.cbrt((3 * p.volumeMm3) / (4 * Math.PI));
