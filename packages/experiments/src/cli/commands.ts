@@ -15,7 +15,7 @@ Commands:
 Run "afl <command> --help" for the options of a command.
 
 Examples:
-  afl grid --profile quick                 # all tables on the built-in phantom data, about 15 min on 2 cores
+  afl grid --profile quick                 # all tables on the built-in phantom data, minutes on 2 cores
   afl grid --profile smoke --out /tmp/smoke
   afl grid --profile paper --picai /data/picai --brats /data/brats2018 --tables 1,3 --seeds 3
   afl report --out results/quick
