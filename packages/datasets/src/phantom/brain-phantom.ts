@@ -1,5 +1,6 @@
 import { createRng, deriveSeed } from '../random';
 import type { SegmentationCase } from '../segmentation-case';
+import { phantomGrid } from './phantom-grid';
 import { ellipsoidDepth, paintEllipsoid, randomRadialTerms, type PerturbedEllipsoid } from './perturbed-ellipsoid';
 import { addRicianNoise, polynomialBiasField, smoothRandomField } from './smooth-field';
 
@@ -50,15 +51,8 @@ const paint = paintEllipsoid;
  */
 export function generateBrainPhantom(options: BrainPhantomOptions): SegmentationCase {
   const fn = 'generateBrainPhantom';
-  const dims = (options.shape ?? [64, 96, 96]).slice();
-  const fov = (options.fovMm ?? [155, 224, 224]).slice();
-  if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1) || fov.length !== 3 || fov.some((f) => !(f > 0))) {
-    throw new Error(`Error in ${fn}: shape must be 3 positive integers and fovMm 3 positive numbers, got shape [${dims.join(', ')}], fovMm [${fov.join(', ')}].`);
-  }
-  if (!Number.isFinite(options.seed)) throw new Error(`Error in ${fn}: seed must be a finite number, got ${options.seed}.`);
+  const { dims, fov, spacing, n } = phantomGrid(fn, options.shape ?? [64, 96, 96], options.fovMm ?? [155, 224, 224], options.seed);
   const [D, H, W] = dims;
-  const n = D * H * W;
-  const spacing = fov.map((f, a) => f / dims[a]) as [number, number, number];
   const edge = Math.max(0.5, (spacing[0] + spacing[1] + spacing[2]) / 3);
   const rng = createRng(deriveSeed(options.seed, 'brain-anatomy'));
   const image = new Float32Array(n * C);

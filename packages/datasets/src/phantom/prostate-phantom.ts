@@ -1,5 +1,6 @@
 import { createRng, deriveSeed, type Rng } from '../random';
 import type { SegmentationCase } from '../segmentation-case';
+import { phantomGrid } from './phantom-grid';
 import { paintEllipsoid, randomRadialTerms, type PerturbedEllipsoid } from './perturbed-ellipsoid';
 import { DEFAULT_LESION_RANGES, sampleLesionParameters, type LesionParameterRanges, type LesionParameters } from './lesion-parameters';
 import { addRicianNoise, polynomialBiasField, smoothRandomField } from './smooth-field';
@@ -66,15 +67,8 @@ function lesionShape(rng: Rng, p: LesionParameters, center: [number, number, num
  */
 export function generateProstatePhantom(options: ProstatePhantomOptions): SegmentationCase {
   const fn = 'generateProstatePhantom';
-  const dims = (options.shape ?? [24, 160, 128]).slice();
-  const fov = (options.fovMm ?? [57.6, 85, 96]).slice();
-  if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1) || fov.length !== 3 || fov.some((f) => !(f > 0))) {
-    throw new Error(`Error in ${fn}: shape must be 3 positive integers and fovMm 3 positive numbers, got shape [${dims.join(', ')}], fovMm [${fov.join(', ')}].`);
-  }
-  if (!Number.isFinite(options.seed)) throw new Error(`Error in ${fn}: seed must be a finite number, got ${options.seed}.`);
+  const { dims, fov, spacing, n } = phantomGrid(fn, options.shape ?? [24, 160, 128], options.fovMm ?? [57.6, 85, 96], options.seed);
   const [D, H, W] = dims;
-  const n = D * H * W;
-  const spacing = fov.map((f, a) => f / dims[a]) as [number, number, number];
   const edge = Math.max(0.5, (spacing[1] + spacing[2]) / 2);
   const rng = createRng(deriveSeed(options.seed, 'prostate-anatomy'));
   const ranges = { ...DEFAULT_LESION_RANGES, ...options.lesionRanges };
