@@ -5,13 +5,19 @@
  * the same models in PyTorch when Debian's python3 has torch
  * (apt-get install python3-torch). Prints TF.js/PyTorch ratios and GFLOP/s.
  *
- * Usage: npm run bench:train-step [-- --backends wasm,cpu --steps 7 --rss 1000]
+ * Usage: npm run bench:train-step [-- --backends wasm,cpu --native on,off --steps 7 --rss 1000]
+ *
+ * --native on (default) uses @afl/backend's native addon (convolutions, batch
+ * norm) when it was built; off runs the tfjs/JS kernels only; on,off runs both.
+ * GFLOP/s are reported against the machine's fp32 peak measured in the same run
+ * (the faster of the addon's AVX-512 tiles and OpenBLAS sgemm on a
+ * 2048x1024x1024 product), or the nominal 200 GFLOP/s without the addon.
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, layers, BackendName } from '@afl/backend';
+import { initBackend, layers, nativeAddon, nativeStatus, setNativeKernels, BackendName } from '@afl/backend';
 
 type Dims = 2 | 3;
 interface Spec { name: string; dims: Dims; shape: number[]; base: number; levels: number }
@@ -92,9 +98,39 @@ function makeStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): () => num
 
 interface Timing { ms: number; minMs: number; gflops: number }
 
-async function benchBackend(backend: BackendName, steps: number): Promise<Record<string, Timing>> {
+/** fp32 GFLOP/s of a 2048x1024x1024 product: the addon's tiles and OpenBLAS, whichever is faster. */
+function measurePeak(): { gflops: number; how: string } {
+  const addon = nativeAddon();
+  if (addon == null) return { gflops: 200, how: 'nominal (native addon not built)' };
+  const [m, k, n] = [2048, 1024, 1024];
+  const a = new Float32Array(m * k).fill(0.5);
+  const b = new Float32Array(k * n).fill(0.25);
+  const c = new Float32Array(m * n);
+  const g = Int32Array.from([1, 1, 1, m, k, 1, 1, m, n, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]);
+  const tiles = addon.useTiles();
+  const rates: Record<string, number> = {};
+  for (const t of tiles ? [true, false] : [false]) {
+    addon.useTiles(t);
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t0 = performance.now();
+      addon.convForward(a, b, c, g);
+      times.push(performance.now() - t0);
+    }
+    rates[t ? 'AVX-512 tiles' : 'OpenBLAS sgemm'] = (2 * m * k * n) / (Math.min(...times.slice(1)) * 1e6);
+  }
+  addon.useTiles(tiles);
+  const best = Object.entries(rates).sort((x, y) => y[1] - x[1])[0];
+  return { gflops: best[1], how: Object.entries(rates).map(([h, r]) => `${h} ${r.toFixed(0)}`).join(', ') };
+}
+
+let peak = { gflops: 200, how: '' };
+
+async function benchBackend(backend: BackendName, native: boolean, steps: number): Promise<Record<string, Timing>> {
   const info = await initBackend({ backend, quiet: true });
   if (info.backend !== backend) return {};
+  setNativeKernels(native);
+  const label = backend === 'tensorflow' ? backend : `${backend}${native && nativeStatus().enabled ? '+native' : ''}`;
   const out: Record<string, Timing> = {};
   for (const spec of SPECS) {
     const { model, flops: f } = buildUNet(spec);
@@ -112,9 +148,9 @@ async function benchBackend(backend: BackendName, steps: number): Promise<Record
     const ms = median(times);
     const minMs = Math.min(...times);
     out[spec.name] = { ms, minMs, gflops: (3 * f) / (ms * 1e6) };
-    console.log(`${backend.padEnd(10)} ${spec.name}: ${ms.toFixed(0).padStart(6)} ms/step (median of ${n}; fastest ${minMs.toFixed(0)}), `
+    console.log(`${label.padEnd(12)} ${spec.name}: ${ms.toFixed(0).padStart(6)} ms/step (median of ${n}; fastest ${minMs.toFixed(0)}), `
       + `${(3 * f / 1e9).toFixed(2)} GFLOP/step (conv fwd x3) -> ${(3 * f / (ms * 1e6)).toFixed(1)} GFLOP/s = `
-      + `${((100 * 3 * f) / (ms * 1e6) / 200).toFixed(1)}% of ~200 GFLOP/s peak; tensors ${tf.memory().numTensors}`);
+      + `${((100 * 3 * f) / (ms * 1e6) / peak.gflops).toFixed(1)}% of the ${peak.gflops.toFixed(0)} GFLOP/s peak; tensors ${tf.memory().numTensors}`);
     tf.dispose([x, y]);
     model.dispose();
   }
@@ -139,7 +175,8 @@ function torchReference(steps: number): Record<string, number> | undefined {
 
 /** Train `steps` steps of the 2-D U-Net and print RSS and tensor count every 10%. */
 async function rssRun(backend: BackendName, steps: number): Promise<void> {
-  await initBackend({ backend, quiet: true });
+  const info = await initBackend({ backend, quiet: true });
+  console.log(`${info.backend}, native kernels ${info.native?.enabled ? 'on' : 'off'}`);
   const { model } = buildUNet(SPECS[0]);
   const x = tf.randomNormal(SPECS[0].shape);
   const y = tf.randomUniform([1, 128, 128, 2]);
@@ -158,11 +195,19 @@ async function main(): Promise<void> {
   const rss = Number(arg('rss', '0'));
   if (rss > 0) return rssRun(arg('backends', 'wasm').split(',')[0] as BackendName, rss);
   const backends = arg('backends', 'tensorflow,wasm,cpu').split(',') as BackendName[];
+  const natives = arg('native', 'on').split(',').map((v) => v === 'on');
+  peak = measurePeak();
+  console.log(`machine fp32 peak, measured now: ${peak.gflops.toFixed(0)} GFLOP/s (${peak.how}); native addon: ${nativeStatus().why}`);
   // The machine is shared: PyTorch runs before and after the TF.js runs and the
   // ratios use the mean of the two, so load drift does not favour either side.
   const before = torchReference(steps);
   const results: Record<string, Record<string, Timing>> = {};
-  for (const b of backends) results[b] = await benchBackend(b, steps);
+  for (const b of backends) {
+    for (const native of b === 'tensorflow' ? [false] : natives) {
+      const r = await benchBackend(b, native, steps);
+      if (Object.keys(r).length > 0) results[`${b}${native && nativeStatus().enabled ? '+native' : ''}`] = r;
+    }
+  }
   const after = before != null ? torchReference(steps) : undefined;
   if (before != null && after != null) {
     for (const [b, r] of Object.entries(results)) {

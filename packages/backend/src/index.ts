@@ -8,6 +8,8 @@ import * as layers from './layers/index';
 export { initBackend, wasmBinaryDir } from './init-backend';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
 export { installKernels, KERNEL_OVERRIDES } from './kernels/install-kernels';
+export { nativeAddon, nativeStatus, setNativeKernels, NATIVE_ADDON_PATH } from './native/native-addon';
+export type { NativeAddon } from './native/native-addon';
 export { installGradients } from './gradients/install-gradients';
 export { conv2dBackpropFilterViaConv } from './kernels/conv2d-backprop-filter';
 export { conv2dBackpropInputViaConv } from './kernels/conv2d-backprop-input';

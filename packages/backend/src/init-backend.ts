@@ -1,8 +1,10 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { installGradients } from './gradients/install-gradients';
 import { installKernels } from './kernels/install-kernels';
+import { nativeAddon, nativeStatus, setNativeKernels } from './native/native-addon';
 
 /** Backends `initBackend` can select. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -13,6 +15,18 @@ export interface InitBackendOptions {
   backend?: BackendName;
   /** Do not log the choice. Default false. */
   quiet?: boolean;
+  /**
+   * Run convolutions, batch-norm passes and per-channel sums on the native
+   * addon (`native/`, built by `npm run build` when a C compiler and OpenBLAS
+   * are present) on wasm and cpu. Default: true unless the `AFL_NATIVE` env var is `0`.
+   */
+  native?: boolean;
+  /**
+   * OpenBLAS threads for the native convolutions that use sgemm (CPUs without
+   * AVX-512; the AVX-512 tiles are single-threaded). Default: the `AFL_THREADS`
+   * env var, else half the logical CPUs (one per physical core with SMT), at least 1.
+   */
+  threads?: number;
 }
 
 /** What `initBackend` chose. */
@@ -28,6 +42,8 @@ export interface BackendInfo {
   /** wasm: whether the SIMD binary is used; threads used by the backend's kernels. */
   simd?: boolean;
   threads: number;
+  /** wasm/cpu: whether convolutions and batch norm run on the native addon, and why (or why not). */
+  native?: { enabled: boolean; why: string };
   /** Kernels this package replaced or added on the backend. */
   kernels: string[];
 }
@@ -82,6 +98,27 @@ async function tryWasm(): Promise<{ ok: boolean; why: string; simd?: boolean }> 
 
 let last: BackendInfo | undefined;
 
+function positiveInt(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v != null && v !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Switch the native kernels on/off and set OpenBLAS's threads, from the options and env. */
+function configureNative(options: InitBackendOptions): { enabled: boolean; why: string } {
+  if (options.threads != null && !(Number.isInteger(options.threads) && options.threads > 0)) {
+    throw new Error(`Error in initBackend: threads must be a positive integer, got ${options.threads}.`);
+  }
+  const on = options.native ?? process.env.AFL_NATIVE !== '0';
+  setNativeKernels(on);
+  const addon = nativeAddon();
+  if (addon != null) {
+    addon.setThreads(options.threads ?? positiveInt(process.env.AFL_THREADS) ?? Math.max(1, Math.floor(os.cpus().length / 2)));
+  }
+  const st = nativeStatus();
+  if (!on) return { enabled: false, why: options.native === false ? 'options.native = false' : 'AFL_NATIVE=0' };
+  return { enabled: st.enabled, why: st.enabled ? st.why : `addon ${st.why}` };
+}
+
 /**
  * Select and initialise the TF.js backend, then install this package's
  * kernels, gradients and layers for it. Order: `options.backend`, else the
@@ -103,7 +140,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   const wanted: BackendName | undefined = options.backend ?? (env ? (env as BackendName) : undefined);
   const source = options.backend != null ? 'options.backend' : 'AFL_BACKEND';
-  if (last != null && (wanted == null || wanted === last.backend) && tf.getBackend() === last.backend) return last;
+  const native = configureNative(options);
+  if (last != null && (wanted == null || wanted === last.backend) && tf.getBackend() === last.backend) {
+    if (last.backend !== 'tensorflow') last.native = native;
+    return last;
+  }
 
   const order = wanted == null ? ORDER : [wanted, ...ORDER.filter((b) => b !== wanted && ORDER.indexOf(b) > ORDER.indexOf(wanted))];
   const skipped: BackendInfo['skipped'] = [];
@@ -128,8 +169,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   await tf.ready();
   installGradients();
   info.kernels = installKernels(info.backend);
+  if (info.backend !== 'tensorflow') info.native = native;
   if (!options.quiet) {
-    const extra = info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread)` : '';
+    const nat = info.native == null ? '' : `; native kernels ${info.native.enabled ? 'on' : 'off'} (${info.native.why})`;
+    const extra = (info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread${nat})` : nat ? ` (${nat.slice(2)})` : '');
     const why = [info.reason, ...skipped.map((s) => `${s.backend} skipped: ${s.why}`)].join('; ');
     console.log(`[afl/backend] using ${info.backend}${extra}: ${why}; ${info.kernels.length} kernels installed`);
   }

@@ -1,8 +1,9 @@
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradCheck, maxRelError, randomTensor } from '../testing/grad-check';
-import { TEST_BACKENDS, useBackend } from '../testing/backends';
+import { NATIVE_PATHS, TEST_BACKENDS, useBackend } from '../testing/backends';
+import { setNativeKernels } from '../native/native-addon';
 
 type Case = [string, number[], number[], (x: tf.Tensor, w: tf.Tensor) => tf.Tensor];
 
@@ -26,9 +27,14 @@ const CASES: Case[] = [
   ['conv3dTranspose k3 s[1, 2, 2] same', [1, 3, 4, 4, 5], [3, 3, 3, 3, 5], (x, w) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [1, 3, 8, 8, 3], [1, 2, 2], 'same')],
 ];
 
-for (const backend of TEST_BACKENDS) {
-  describe(`convolution gradients on ${backend}`, () => {
-    before(() => useBackend(backend));
+// Both paths: the native addon (when built) and the tfjs formulations it falls back to.
+for (const backend of TEST_BACKENDS) for (const native of NATIVE_PATHS) {
+  describe(`convolution gradients on ${backend}, native convolutions ${native ? 'on' : 'off'}`, () => {
+    before(async () => {
+      await useBackend(backend);
+      setNativeKernels(native);
+    });
+    after(() => setNativeKernels(true));
     for (const [name, xShape, wShape, f] of CASES) {
       it(`${name}: input and filter gradients match central differences`, () => {
         const x = randomTensor(xShape, 1);

@@ -10,7 +10,7 @@ type Triple = [number, number, number];
  * shifts the sampling grid by one voxel; TF/Keras and PyTorch clamp the total
  * padding at 0. We clamp too, so k=1/s=2 samples depths 0, 2, 4, ...
  */
-function conv3dInfo(xShape: number[], filterShape: number[], strides: number | Triple, pad: Pad3D) {
+export function conv3dInfo(xShape: number[], filterShape: number[], strides: number | Triple, pad: Pad3D) {
   const info = tf.backend_util.computeConv3DInfo(
     xShape as [number, number, number, number, number],
     filterShape as [number, number, number, number, number], strides, 1, pad);

@@ -10,12 +10,15 @@ import { concatKernel, padKernel } from './concat-pad';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
+import { nativeConvKernels } from './native-conv';
 
 const installed = new Set<string>();
 
 /** What `installKernels` replaced or added on each backend, and why. */
 export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
   wasm: {
+    Conv2D: 'native im2col + OpenBLAS sgemm when the addon is built (about 4x XNNPACK here); else stock',
+    FusedConv2D: 'native (bias, relu) when the addon is built; else stock',
     Conv2DBackpropFilter: 'missing on wasm; one XNNPACK conv of the transposed input',
     Conv2DBackpropInput: 'naive on wasm; XNNPACK conv of zero-inserted dy (or matMul + depthToSpace)',
     Conv3D: 'slow on wasm; depth-folded XNNPACK conv2d',
@@ -33,6 +36,9 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Identity: 'copies (the engine clones every tensor saved for backward, ~340 per step); shares memory, ref-counted',
   },
   cpu: {
+    Conv2D: 'native im2col + OpenBLAS sgemm when the addon is built; else stock',
+    FusedConv2D: 'native (bias, relu) when the addon is built; else stock',
+    Conv2DBackpropInput: 'native when the addon is built; else stock',
     Conv2DBackpropFilter: 'very slow on cpu (8.8 s per layer); one conv of the transposed input',
     Conv3D: 'naive on cpu; depth-folded conv2d',
     Conv3DBackpropInputV2: 'naive on cpu; depth-folded conv2d input gradient',
@@ -49,6 +55,9 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
 /**
  * Register this package's kernels for `backendName` (`'wasm'` or `'cpu'`;
  * other backends get nothing). Idempotent. Returns the kernel names installed.
+ * The convolution kernels run on the native addon (`native/conv.c`: im2col +
+ * OpenBLAS sgemm) when it is built and enabled, and otherwise on the
+ * formulations described in KERNEL_OVERRIDES (or the stock kernel).
  */
 export function installKernels(backendName: string): string[] {
   const names = Object.keys(KERNEL_OVERRIDES[backendName] ?? {});
@@ -69,9 +78,11 @@ export function installKernels(backendName: string): string[] {
     Concat: concatKernel,
     PadV2: padKernel,
   };
+  // cpu's stock Conv2DBackpropInput is fine: without the addon it stays in use there.
+  const native = nativeConvKernels(backendName === 'cpu' ? { ...impls, Conv2DBackpropInput: undefined } : impls);
   for (const name of names) {
     if (name === 'Identity') overrideRawKernel(name, backendName, identityWasm);
-    else overrideKernel(name, backendName, impls[name]);
+    else overrideKernel(name, backendName, native[name] ?? impls[name]);
   }
   installed.add(backendName);
   return names;

@@ -1,10 +1,11 @@
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalization, conv3dTranspose, upSampling3d, upSample3d } from './index';
 import { gradCheck, maxAbsDiffRel, maxRelError, randomTensor } from '../testing/grad-check';
-import { TEST_BACKENDS, useBackend } from '../testing/backends';
+import { NATIVE_PATHS, TEST_BACKENDS, useBackend } from '../testing/backends';
+import { setNativeKernels } from '../native/native-addon';
 
 function tinyModel(): tfl.LayersModel {
   const input = tfl.input({ shape: [4, 6, 6, 2] });
@@ -16,9 +17,13 @@ function tinyModel(): tfl.LayersModel {
   return tfl.model({ inputs: input, outputs: x });
 }
 
-for (const backend of TEST_BACKENDS) {
-  describe(`layers on ${backend}`, () => {
-    before(() => useBackend(backend));
+for (const backend of TEST_BACKENDS) for (const native of NATIVE_PATHS) {
+  describe(`layers on ${backend}, native ops ${native ? 'on' : 'off'}`, () => {
+    before(async () => {
+      await useBackend(backend);
+      setNativeKernels(native);
+    });
+    after(() => setNativeKernels(true));
 
     it('batchNormalization normalises rank-5 inputs per channel in training', () => {
       const bn = batchNormalization({});

@@ -1,0 +1,176 @@
+/* N-API bindings of the native convolutions (conv-core.h) for @afl/backend. */
+#include <node_api.h>
+
+#include "channel-ops.h"
+#include "conv-core.h"
+
+static napi_value throw_error(napi_env env, const char *msg) {
+  napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+static int get_floats(napi_env env, napi_value v, float **data, size_t *len) {
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &buf, &off) != napi_ok || type != napi_float32_array) return -1;
+  *data = ptr;
+  return 0;
+}
+
+static int get_geom(napi_env env, napi_value v, Geom *g) {
+  napi_typedarray_type type;
+  size_t len, off;
+  void *ptr;
+  napi_value buf;
+  if (napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || len != 21)
+    return -1;
+  const int *a = ptr;
+  long *dst = (long *)g;
+  for (int i = 0; i < 21; i++) {
+    dst[i] = a[i];
+    if (a[i] < (i >= 15 && i <= 17 ? 0 : 1)) return -1;
+  }
+  return 0;
+}
+
+typedef int (*ConvFn)(const Geom *, const float *, const float *, float *);
+
+/* Sizes (in floats) the three arrays of each function must have. */
+static size_t input_size(const Geom *g) { return (size_t)(g->n * g->d * g->h * g->w * g->ci); }
+static size_t output_size(const Geom *g) { return (size_t)(geom_m(g) * g->co); }
+static size_t filter_size(const Geom *g) { return (size_t)(geom_k(g) * g->co); }
+
+static napi_value call_conv(napi_env env, napi_callback_info info, ConvFn fn, size_t (*s0)(const Geom *),
+                            size_t (*s1)(const Geom *), size_t (*s2)(const Geom *)) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 4) return throw_error(env, "afl native conv: expected (a, b, out, geometry)");
+  Geom g;
+  if (get_geom(env, argv[3], &g) != 0) return throw_error(env, "afl native conv: geometry must be an Int32Array of 21 valid sizes");
+  float *p[3];
+  size_t len[3];
+  size_t want[3] = {s0(&g), s1(&g), s2(&g)};
+  for (int i = 0; i < 3; i++) {
+    if (get_floats(env, argv[i], &p[i], &len[i]) != 0) return throw_error(env, "afl native conv: arrays must be Float32Arrays");
+    if (len[i] != want[i]) return throw_error(env, "afl native conv: an array's length does not match the geometry");
+  }
+  if (fn(&g, p[0], p[1], p[2]) != 0) return throw_error(env, "afl native conv: out of memory for the im2col block");
+  return NULL;
+}
+
+static napi_value js_forward(napi_env env, napi_callback_info info) {
+  return call_conv(env, info, conv_forward, input_size, filter_size, output_size);
+}
+
+static napi_value js_backprop_input(napi_env env, napi_callback_info info) {
+  return call_conv(env, info, conv_backprop_input, output_size, filter_size, input_size);
+}
+
+static napi_value js_backprop_filter(napi_env env, napi_callback_info info) {
+  return call_conv(env, info, conv_backprop_filter, input_size, output_size, filter_size);
+}
+
+static napi_value js_set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t n = 0;
+  if (argc == 1 && napi_get_value_int32(env, argv[0], &n) == napi_ok && n > 0) openblas_set_num_threads(n);
+  napi_value out;
+  napi_create_int32(env, openblas_get_num_threads(), &out);
+  return out;
+}
+
+/* Float32Array (or null/undefined when optional) of exactly `want` elements; -1 on mismatch. */
+static int get_floats_n(napi_env env, napi_value v, float **data, size_t want, int optional) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (optional && (t == napi_null || t == napi_undefined)) {
+    *data = NULL;
+    return 0;
+  }
+  size_t len;
+  if (get_floats(env, v, data, &len) != 0 || len != want) return -1;
+  return 0;
+}
+
+static int get_long(napi_env env, napi_value v, long *out) {
+  int64_t n;
+  if (napi_get_value_int64(env, v, &n) != napi_ok || n < 1) return -1;
+  *out = (long)n;
+  return 0;
+}
+
+/* channelSums(x, c, sums: Float64Array(c), y?: Float32Array): sums[j] += sum_i x[i, j] (* y[i, j]) */
+static napi_value js_channel_sums(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) return throw_error(env, "afl native channelSums: expected (x, channels, sums, y?)");
+  float *x, *y;
+  size_t len;
+  long c;
+  if (get_floats(env, argv[0], &x, &len) != 0 || get_long(env, argv[1], &c) != 0 || len % c != 0)
+    return throw_error(env, "afl native channelSums: x must be a Float32Array whose length is a multiple of channels");
+  napi_typedarray_type type;
+  size_t slen, off;
+  void *sp;
+  napi_value buf;
+  if (napi_get_typedarray_info(env, argv[2], &type, &slen, &sp, &buf, &off) != napi_ok || type != napi_float64_array || slen != (size_t)c)
+    return throw_error(env, "afl native channelSums: sums must be a Float64Array of length channels");
+  y = NULL;
+  if (argc > 3 && get_floats_n(env, argv[3], &y, len, 1) != 0)
+    return throw_error(env, "afl native channelSums: y must be a Float32Array of x's length");
+  channel_sums(x, y, (long)(len / c), c, sp);
+  return NULL;
+}
+
+/* affineChannels(out, x, a, d, y?, b?, relu?): out = x * a + y * b + d per channel (then relu) */
+static napi_value js_affine_channels(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 4) return throw_error(env, "afl native affineChannels: expected (out, x, a, d, y?, b?, relu?)");
+  float *out, *x, *a, *d, *y = NULL, *b = NULL;
+  size_t len, c;
+  if (get_floats(env, argv[1], &x, &len) != 0 || get_floats(env, argv[2], &a, &c) != 0 || c == 0 || len % c != 0)
+    return throw_error(env, "afl native affineChannels: x and a must be Float32Arrays, x's length a multiple of a's");
+  if (get_floats_n(env, argv[0], &out, len, 0) != 0 || get_floats_n(env, argv[3], &d, c, 0) != 0
+      || (argc > 4 && get_floats_n(env, argv[4], &y, len, 1) != 0) || (argc > 5 && get_floats_n(env, argv[5], &b, c, 1) != 0)
+      || ((y == NULL) != (b == NULL)))
+    return throw_error(env, "afl native affineChannels: out and y must match x, d and b must match a");
+  bool relu = false;
+  if (argc > 6) napi_get_value_bool(env, argv[6], &relu);
+  affine_channels(out, x, a, y, b, d, (long)(len / c), (long)c, relu);
+  return NULL;
+}
+
+static napi_value js_use_tiles(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool on = false;
+  if (argc == 1 && napi_get_value_bool(env, argv[0], &on) == napi_ok) use_tiles = on && AFL_HAVE_SMALL_GEMM;
+  napi_value out;
+  napi_get_boolean(env, use_tiles, &out);
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"convForward", NULL, js_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"convBackpropInput", NULL, js_backprop_input, NULL, NULL, NULL, napi_default, NULL},
+    {"convBackpropFilter", NULL, js_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},
+    {"useTiles", NULL, js_use_tiles, NULL, NULL, NULL, napi_default, NULL},
+    {"channelSums", NULL, js_channel_sums, NULL, NULL, NULL, napi_default, NULL},
+    {"affineChannels", NULL, js_affine_channels, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

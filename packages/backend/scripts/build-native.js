@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/*
+ * Builds the optional native addon (convolutions, batch-norm passes) (native/conv.c -> dist/native/afl_native.node)
+ * with the system C compiler, Node's headers and OpenBLAS (Debian: apt-get install libopenblas-dev).
+ * Never fails the build: without a compiler, headers or OpenBLAS it writes why to
+ * dist/native/build.log and @afl/backend uses its tfjs kernels instead.
+ * AFL_NATIVE=0 skips it; AFL_REQUIRE_NATIVE=1 makes a failed build an error (CI).
+ */
+'use strict';
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const outDir = path.join(root, 'dist', 'native');
+const out = path.join(outDir, 'afl_native.node');
+const log = path.join(outDir, 'build.log');
+const src = path.join(root, 'native', 'conv.c');
+
+function finish(ok, message) {
+  fs.writeFileSync(log, `${message}\n`);
+  console.log(`[afl/backend] native kernels: ${message}`);
+  if (!ok && process.env.AFL_REQUIRE_NATIVE === '1') {
+    console.error('[afl/backend] AFL_REQUIRE_NATIVE=1 but the native addon could not be built');
+    process.exit(1);
+  }
+}
+
+function nodeHeaders() {
+  const dirs = [process.env.npm_config_nodedir, path.resolve(process.execPath, '..', '..')]
+    .filter(Boolean).map((d) => path.join(d, 'include', 'node'));
+  return dirs.find((d) => fs.existsSync(path.join(d, 'node_api.h')));
+}
+
+function compile(flags) {
+  const cc = process.env.CC || 'cc';
+  const darwin = process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : [];
+  execFileSync(cc, [...flags, '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=afl_native', `-I${nodeHeaders()}`,
+    src, '-o', out, ...darwin, '-lopenblas'], { stdio: 'pipe' });
+}
+
+function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.rmSync(out, { force: true });
+  if (process.env.AFL_NATIVE === '0') return finish(true, 'not built (AFL_NATIVE=0)');
+  if (nodeHeaders() == null) return finish(false, 'not built: Node headers (include/node/node_api.h) not found');
+  let firstError = '';
+  for (const flags of [['-O3', '-march=native'], ['-O3']]) {
+    try {
+      compile(flags);
+      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(out)}).setThreads(0)`], { stdio: 'pipe' });
+      return finish(true, `built with ${flags.join(' ')} against OpenBLAS`);
+    } catch (e) {
+      fs.rmSync(out, { force: true });
+      if (!firstError) firstError = String(e.stderr || e.message).trim().split('\n').slice(-3).join(' ').slice(0, 300);
+    }
+  }
+  return finish(false, `not built (needs a C compiler and OpenBLAS, e.g. apt-get install libopenblas-dev): ${firstError}`);
+}
+
+main();
