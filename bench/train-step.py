@@ -1,5 +1,6 @@
 """PyTorch reference for bench/train-step: the same two U-Nets, batch 1,
 forward + backward + SGD, median and fastest step time after warm-up. Prints one JSON line.
+Usage: train-step.py [steps] [threads] (threads: torch.set_num_threads; default torch's own choice).
 Needs Debian's torch: apt-get install python3-torch."""
 import json, sys, time, statistics
 import torch
@@ -61,6 +62,8 @@ def bench(dims, shape, base, levels, warmup, steps):
 
 if __name__ == '__main__':
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    if len(sys.argv) > 2:
+        torch.set_num_threads(int(sys.argv[2]))
     m2, b2 = bench(2, (1, 3, 128, 128), 16, 4, 3, steps)
     m3, b3 = bench(3, (1, 3, 24, 64, 64), 8, 3, 2, max(3, steps // 2))
     out = {

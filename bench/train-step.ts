@@ -5,7 +5,10 @@
  * the same models in PyTorch when Debian's python3 has torch
  * (apt-get install python3-torch). Prints TF.js/PyTorch ratios and GFLOP/s.
  *
- * Usage: npm run bench:train-step [-- --backends wasm,cpu --native on,off --steps 7 --rss 1000]
+ * Usage: npm run bench:train-step [-- --backends wasm,cpu --native on,off --threads 2 --steps 7 --rss 1000]
+ *
+ * --threads sets the native kernels' threads (default: initBackend's choice)
+ * and PyTorch's (torch.set_num_threads), so both sides use the same number.
  *
  * --native on (default) uses @afl/backend's native addon (convolutions, batch
  * norm) when it was built; off runs the tfjs/JS kernels only; on,off runs both.
@@ -125,9 +128,10 @@ function measurePeak(): { gflops: number; how: string } {
 }
 
 let peak = { gflops: 200, how: '' };
+let threads: number | undefined;
 
 async function benchBackend(backend: BackendName, native: boolean, steps: number): Promise<Record<string, Timing>> {
-  const info = await initBackend({ backend, quiet: true });
+  const info = await initBackend({ backend, quiet: true, threads });
   if (info.backend !== backend) return {};
   setNativeKernels(native);
   const label = backend === 'tensorflow' ? backend : `${backend}${native && nativeStatus().enabled ? '+native' : ''}`;
@@ -158,7 +162,7 @@ async function benchBackend(backend: BackendName, native: boolean, steps: number
 }
 
 /** PyTorch timings (median and fastest step), or undefined without torch. */
-function torchReference(steps: number): Record<string, number> | undefined {
+function torchReference(steps: number, threads: number): Record<string, number> | undefined {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
@@ -166,7 +170,7 @@ function torchReference(steps: number): Record<string, number> | undefined {
     return undefined;
   }
   const script = path.join(__dirname, '..', 'train-step.py');
-  const line = execFileSync('/usr/bin/python3', [script, String(steps)], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const line = execFileSync('/usr/bin/python3', [script, String(steps), String(threads)], { encoding: 'utf8' }).trim().split('\n').pop()!;
   const r = JSON.parse(line) as Record<string, number>;
   console.log(`PyTorch ${r.torch} (${r.threads} threads): unet2d ${r.unet2d_ms.toFixed(0)} ms/step (fastest ${r.unet2d_min_ms.toFixed(0)}), `
     + `unet3d ${r.unet3d_ms.toFixed(0)} ms/step (fastest ${r.unet3d_min_ms.toFixed(0)})`);
@@ -175,7 +179,7 @@ function torchReference(steps: number): Record<string, number> | undefined {
 
 /** Train `steps` steps of the 2-D U-Net and print RSS and tensor count every 10%. */
 async function rssRun(backend: BackendName, steps: number): Promise<void> {
-  const info = await initBackend({ backend, quiet: true });
+  const info = await initBackend({ backend, quiet: true, threads });
   console.log(`${info.backend}, native kernels ${info.native?.enabled ? 'on' : 'off'}`);
   const { model } = buildUNet(SPECS[0]);
   const x = tf.randomNormal(SPECS[0].shape);
@@ -193,14 +197,17 @@ async function rssRun(backend: BackendName, steps: number): Promise<void> {
 async function main(): Promise<void> {
   const steps = Number(arg('steps', '7'));
   const rss = Number(arg('rss', '0'));
+  threads = arg('threads', '') === '' ? undefined : Number(arg('threads', ''));
   if (rss > 0) return rssRun(arg('backends', 'wasm').split(',')[0] as BackendName, rss);
   const backends = arg('backends', 'tensorflow,wasm,cpu').split(',') as BackendName[];
   const natives = arg('native', 'on').split(',').map((v) => v === 'on');
+  const info = await initBackend({ backend: 'cpu', quiet: true, threads });
+  const torchThreads = threads ?? (info.native?.enabled ? nativeAddon()!.setThreads(0) : 1);
   peak = measurePeak();
   console.log(`machine fp32 peak, measured now: ${peak.gflops.toFixed(0)} GFLOP/s (${peak.how}); native addon: ${nativeStatus().why}`);
   // The machine is shared: PyTorch runs before and after the TF.js runs and the
   // ratios use the mean of the two, so load drift does not favour either side.
-  const before = torchReference(steps);
+  const before = torchReference(steps, torchThreads);
   const results: Record<string, Record<string, Timing>> = {};
   for (const b of backends) {
     for (const native of b === 'tensorflow' ? [false] : natives) {
@@ -208,7 +215,7 @@ async function main(): Promise<void> {
       if (Object.keys(r).length > 0) results[`${b}${native && nativeStatus().enabled ? '+native' : ''}`] = r;
     }
   }
-  const after = before != null ? torchReference(steps) : undefined;
+  const after = before != null ? torchReference(steps, torchThreads) : undefined;
   if (before != null && after != null) {
     for (const [b, r] of Object.entries(results)) {
       for (const s of SPECS) {

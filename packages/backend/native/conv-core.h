@@ -24,6 +24,18 @@
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Threads of the in-place (AVX-512 tile) convolutions and of OpenBLAS. */
+static void set_threads(int n) {
+  openblas_set_num_threads(n);
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+}
+
 /* 1: AVX-512 register-tile products (when compiled in); 0: cblas_sgemm for everything. */
 static int use_tiles = AFL_HAVE_SMALL_GEMM;
 
@@ -32,7 +44,13 @@ static void matmul(long m, long n, long k, const float *a, long ars, long acs, c
                    int accumulate) {
 #if AFL_HAVE_SMALL_GEMM
   if (use_tiles) {
-    small_gemm(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate);
+    /* Rows of C are independent: blocks of 192 (a multiple of every tile height) over the threads. */
+    long blocks = (m + 191) / 192;
+#pragma omp parallel for schedule(static) if (blocks > 1)
+    for (long bi = 0; bi < blocks; bi++) {
+      long i0 = bi * 192, rows = m - i0 < 192 ? m - i0 : 192;
+      small_gemm(rows, n, k, a + i0 * ars, ars, acs, b, ldb, c + i0 * ldc, ldc, accumulate);
+    }
     return;
   }
 #endif
@@ -211,6 +229,7 @@ static int conv_forward_inplace(const Geom *g, const float *x, const float *w, f
   for (long s = 0; s < nseg; s++) off[s] = tap_offset(g, &xp, s), off[nseg + s] = s * len * g->co;
   Segs sg = {(int)nseg, off, off + nseg, len, 1};
   long rows = g->n * g->od * g->oh;
+#pragma omp parallel for schedule(static) if (rows > 1)
   for (long r = 0; r < rows; r++)
     segmented_gemm(g->ow, g->co, &sg, xp.p + row_base(g, &xp, r), g->sw * g->ci, w, g->co, y + r * g->ow * g->co, g->co, 0);
   free(off);
@@ -218,23 +237,43 @@ static int conv_forward_inplace(const Geom *g, const float *x, const float *w, f
   return 0;
 }
 
-/* Filter gradient without im2col: dW[tap row s][i, :] += sum over output pixels of x(tap) * dy, in chunks of output rows. */
+/*
+ * Filter gradient without im2col: dW[tap row s][i, :] = sum over output pixels
+ * of x(tap) * dy. Output rows are cut into chunks of about 1024 pixels; each
+ * (chunk, tap row) pair is one work item writing its own partial sum, and the
+ * partials are added in chunk order, so the result does not depend on the
+ * number of threads.
+ */
 static int conv_backprop_filter_inplace(const Geom *g, const float *x, const float *dy, float *dw) {
   Padded xp;
   if (pad_input(g, x, &xp) != 0) return -1;
   long rows = g->n * g->od * g->oh, len = g->kw * g->ci, nseg = g->kd * g->kh;
-  long chunk = 4096 / g->ow > 0 ? 4096 / g->ow : 1;
-  long *off = malloc(sizeof(long) * 2 * chunk);
-  if (off == NULL) {
+  long chunk = 1024 / g->ow > 0 ? 1024 / g->ow : 1;
+  long nchunks = (rows + chunk - 1) / chunk;
+  long kco = nseg * len * g->co;
+  long *off = malloc(sizeof(long) * 2 * rows);
+  float *part = nchunks > 1 ? malloc(sizeof(float) * (size_t)(nchunks * kco)) : dw;
+  if (off == NULL || part == NULL) {
+    free(off);
+    if (part != dw) free(part);
     free(xp.owned);
     return -1;
   }
-  for (long r0 = 0; r0 < rows; r0 += chunk) {
-    long r1 = r0 + chunk < rows ? r0 + chunk : rows;
-    for (long r = r0; r < r1; r++) off[r - r0] = row_base(g, &xp, r), off[chunk + r - r0] = r * g->ow * g->co;
-    Segs sg = {(int)(r1 - r0), off, off + chunk, g->ow, g->sw * g->ci};
-    for (long s = 0; s < nseg; s++)
-      segmented_gemm(len, g->co, &sg, xp.p + tap_offset(g, &xp, s), 1, dy, g->co, dw + s * len * g->co, g->co, r0 > 0);
+  for (long r = 0; r < rows; r++) off[r] = row_base(g, &xp, r), off[rows + r] = r * g->ow * g->co;
+#pragma omp parallel for schedule(dynamic) if (nchunks * nseg > 1)
+  for (long item = 0; item < nchunks * nseg; item++) {
+    long c = item / nseg, s = item % nseg;
+    long r0 = c * chunk, r1 = r0 + chunk < rows ? r0 + chunk : rows;
+    Segs sg = {(int)(r1 - r0), off + r0, off + rows + r0, g->ow, g->sw * g->ci};
+    segmented_gemm(len, g->co, &sg, xp.p + tap_offset(g, &xp, s), 1, dy, g->co, part + c * kco + s * len * g->co, g->co, 0);
+  }
+  if (part != dw) {
+    memcpy(dw, part, sizeof(float) * kco);
+    for (long c = 1; c < nchunks; c++) {
+      const float *p = part + c * kco;
+      for (long i = 0; i < kco; i++) dw[i] += p[i];
+    }
+    free(part);
   }
   free(off);
   free(xp.owned);

@@ -78,7 +78,7 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t n = 0;
-  if (argc == 1 && napi_get_value_int32(env, argv[0], &n) == napi_ok && n > 0) openblas_set_num_threads(n);
+  if (argc == 1 && napi_get_value_int32(env, argv[0], &n) == napi_ok && n > 0) set_threads(n);
   napi_value out;
   napi_create_int32(env, openblas_get_num_threads(), &out);
   return out;

@@ -45,7 +45,7 @@ function main() {
   if (process.env.AFL_NATIVE === '0') return finish(true, 'not built (AFL_NATIVE=0)');
   if (nodeHeaders() == null) return finish(false, 'not built: Node headers (include/node/node_api.h) not found');
   let firstError = '';
-  for (const flags of [['-O3', '-march=native'], ['-O3']]) {
+  for (const flags of [['-O3', '-march=native', '-fopenmp'], ['-O3', '-march=native'], ['-O3']]) {
     try {
       compile(flags);
       execFileSync(process.execPath, ['-e', `require(${JSON.stringify(out)}).setThreads(0)`], { stdio: 'pipe' });

@@ -22,9 +22,9 @@ export interface InitBackendOptions {
    */
   native?: boolean;
   /**
-   * OpenBLAS threads for the native convolutions that use sgemm (CPUs without
-   * AVX-512; the AVX-512 tiles are single-threaded). Default: the `AFL_THREADS`
-   * env var, else half the logical CPUs (one per physical core with SMT), at least 1.
+   * Threads of the native convolutions (OpenMP over output rows / pixel
+   * chunks, and OpenBLAS). Default: the `AFL_THREADS` env var, else the
+   * number of CPUs Node reports (os.availableParallelism), at most 8.
    */
   threads?: number;
 }
@@ -112,7 +112,7 @@ function configureNative(options: InitBackendOptions): { enabled: boolean; why: 
   setNativeKernels(on);
   const addon = nativeAddon();
   if (addon != null) {
-    addon.setThreads(options.threads ?? positiveInt(process.env.AFL_THREADS) ?? Math.max(1, Math.floor(os.cpus().length / 2)));
+    addon.setThreads(options.threads ?? positiveInt(process.env.AFL_THREADS) ?? Math.min(8, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
   }
   const st = nativeStatus();
   if (!on) return { enabled: false, why: options.native === false ? 'options.native = false' : 'AFL_NATIVE=0' };

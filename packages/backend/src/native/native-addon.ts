@@ -6,7 +6,7 @@ export interface NativeAddon {
   convForward(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
   convBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   convBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
-  /** Sets OpenBLAS's thread count when n > 0; returns the count in use. */
+  /** Sets the thread count (OpenBLAS and the OpenMP tile loops) when n > 0; returns the count in use. */
   setThreads(n: number): number;
   /**
    * Whether products use the AVX-512 register tiles (`native/small-gemm.h`,
@@ -61,7 +61,7 @@ export function activeNativeAddon(): NativeAddon | null {
 
 function describe(a: NativeAddon): string {
   const tiles = a.useTiles();
-  return `im2col + ${tiles ? 'AVX-512 register tiles' : 'OpenBLAS sgemm'}, ${tiles ? 1 : a.setThreads(0)} thread(s)`;
+  return `${tiles ? 'AVX-512 register tiles' : 'im2col + OpenBLAS sgemm'}, ${a.setThreads(0)} thread(s)`;
 }
 
 /** Whether the native kernels are available and in use, and why not. */
