@@ -3,6 +3,7 @@
 
 #include "channel-ops.h"
 #include "conv-core.h"
+#include "memory-ops.h"
 
 static napi_value throw_error(napi_env env, const char *msg) {
   napi_throw_error(env, NULL, msg);
@@ -148,6 +149,101 @@ static napi_value js_affine_channels(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int typed_bytes(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
+static int get_ints(napi_env env, napi_value v, long *out, size_t max, size_t *len) {
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value buf;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &buf, &off) != napi_ok || type != napi_int32_array || *len > max) return -1;
+  for (size_t i = 0; i < *len; i++) out[i] = ((const int *)ptr)[i];
+  return 0;
+}
+
+/* copyBox(out, src, dims, begin, size, paste): see memory-ops.h; out/src typed arrays of one element size. */
+static napi_value js_copy_box(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 6) return throw_error(env, "afl native copyBox: expected (out, src, dims, begin, size, paste)");
+  long dims[8], begin[8], size[8];
+  size_t r1, r2, r3;
+  if (get_ints(env, argv[2], dims, 8, &r1) != 0 || get_ints(env, argv[3], begin, 8, &r2) != 0
+      || get_ints(env, argv[4], size, 8, &r3) != 0 || r1 != r2 || r1 != r3 || r1 == 0)
+    return throw_error(env, "afl native copyBox: dims, begin and size must be Int32Arrays of one rank (1..8)");
+  long full = 1, box = 1;
+  for (size_t j = 0; j < r1; j++) {
+    if (begin[j] < 0 || size[j] < 1 || begin[j] + size[j] > dims[j]) return throw_error(env, "afl native copyBox: the box is outside dims");
+    full *= dims[j], box *= size[j];
+  }
+  bool paste = false;
+  napi_get_value_bool(env, argv[5], &paste);
+  napi_typedarray_type t0, t1;
+  size_t n0, n1, off;
+  void *p0, *p1;
+  napi_value buf;
+  if (napi_get_typedarray_info(env, argv[0], &t0, &n0, &p0, &buf, &off) != napi_ok
+      || napi_get_typedarray_info(env, argv[1], &t1, &n1, &p1, &buf, &off) != napi_ok || typed_bytes(t0) != typed_bytes(t1))
+    return throw_error(env, "afl native copyBox: out and src must be typed arrays of one element size");
+  if ((long)n0 != (paste ? full : box) || (long)n1 != (paste ? box : full))
+    return throw_error(env, "afl native copyBox: array lengths do not match dims and size");
+  copy_box(p0, p1, (int)r1, dims, begin, size, paste, typed_bytes(t0));
+  return NULL;
+}
+
+/* Pooling geometry [N, D, H, W, C, sd, sh, sw] with windows tiling the input; NULL or what is wrong. */
+static const char *pool_geometry(napi_env env, napi_value v, long *g, size_t *in, size_t *outn) {
+  size_t r;
+  if (get_ints(env, v, g, 8, &r) != 0 || r != 8) return "afl native pooling: geometry must be an Int32Array [N, D, H, W, C, sd, sh, sw]";
+  for (int i = 0; i < 8; i++)
+    if (g[i] < 1) return "afl native pooling: sizes must be positive";
+  if (g[1] % g[5] || g[2] % g[6] || g[3] % g[7]) return "afl native pooling: windows must tile the input";
+  *in = (size_t)(g[0] * g[1] * g[2] * g[3] * g[4]);
+  *outn = *in / (size_t)(g[5] * g[6] * g[7]);
+  return NULL;
+}
+
+/* maxPoolGrad(x, y, dy, dx, [N, D, H, W, C, sd, sh, sw]) */
+static napi_value js_max_pool_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  long g[8];
+  size_t in, outn;
+  const char *bad = argc == 5 ? pool_geometry(env, argv[4], g, &in, &outn) : "expected (x, y, dy, dx, geometry)";
+  if (bad != NULL) return throw_error(env, bad);
+  float *x, *y, *dy, *dx;
+  if (get_floats_n(env, argv[0], &x, in, 0) || get_floats_n(env, argv[1], &y, outn, 0) || get_floats_n(env, argv[2], &dy, outn, 0)
+      || get_floats_n(env, argv[3], &dx, in, 0))
+    return throw_error(env, "afl native maxPoolGrad: x/dx and y/dy must be Float32Arrays of the input and output sizes");
+  max_pool_grad(x, y, dy, dx, g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7]);
+  return NULL;
+}
+
+/* maxPool(x, y, [N, D, H, W, C, sd, sh, sw]) */
+static napi_value js_max_pool(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  long g[8];
+  size_t in, outn;
+  const char *bad = argc == 3 ? pool_geometry(env, argv[2], g, &in, &outn) : "expected (x, y, geometry)";
+  if (bad != NULL) return throw_error(env, bad);
+  float *x, *y;
+  if (get_floats_n(env, argv[0], &x, in, 0) || get_floats_n(env, argv[1], &y, outn, 0))
+    return throw_error(env, "afl native maxPool: x and y must be Float32Arrays of the input and output sizes");
+  max_pool(x, y, g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7]);
+  return NULL;
+}
+
 static napi_value js_use_tiles(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -168,6 +264,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"useTiles", NULL, js_use_tiles, NULL, NULL, NULL, napi_default, NULL},
     {"channelSums", NULL, js_channel_sums, NULL, NULL, NULL, napi_default, NULL},
     {"affineChannels", NULL, js_affine_channels, NULL, NULL, NULL, napi_default, NULL},
+    {"copyBox", NULL, js_copy_box, NULL, NULL, NULL, napi_default, NULL},
+    {"maxPoolGrad", NULL, js_max_pool_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"maxPool", NULL, js_max_pool, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

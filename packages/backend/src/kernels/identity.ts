@@ -17,3 +17,10 @@ export const identityWasm: tf.KernelFunc = ({ inputs, backend }) => {
   data.refCount++;
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
+
+/** wasm `Cast` to the input's own dtype as `identityWasm` (the stock kernel copies; relu's gradient casts every step). */
+export const castSameDtypeWasm: tf.KernelFunc = (args) => {
+  const x = args.inputs.x as tf.TensorInfo;
+  if ((args.attrs as { dtype?: string }).dtype !== x.dtype) return undefined as unknown as tf.TensorInfo;
+  return identityWasm(args);
+};

@@ -1,5 +1,6 @@
 import { OpKernel, overrideKernel, overrideRawKernel } from './override-kernel';
-import { identityWasm } from './identity';
+import { castSameDtypeWasm, identityWasm } from './identity';
+import { addKernel } from './channel-add';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { splitVKernel } from './split-v';
@@ -7,7 +8,7 @@ import { meanKernel, sumKernel } from './reduce-leading';
 import { tileKernel } from './tile';
 import { sliceKernel } from './slice';
 import { concatKernel, padKernel } from './concat-pad';
-import { maxPoolGradKernel } from './max-pool-grad';
+import { maxPool3dGradKernel, maxPool3dKernel, maxPoolGradKernel } from './max-pool-grad';
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
 import { nativeConvKernels } from './native-conv';
@@ -34,6 +35,10 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Concat: 'slow channel interleave; JS contiguous-run copies on the heap',
     PadV2: 'generic loop; JS fill + contiguous-run copies on the heap',
     Identity: 'copies (the engine clones every tensor saved for backward, ~340 per step); shares memory, ref-counted',
+    Cast: 'copies when casting to the same dtype (relu gradients); shares memory like Identity',
+    Add: 'tensor + per-channel vector (conv3d bias add) through a slow rank-5 broadcast; native pass when the addon is active',
+    MaxPool3DGrad: 'slow; native pass for filter == stride when the addon is active',
+    MaxPool3D: 'slow; native pass for filter == stride when the addon is active',
   },
   cpu: {
     Conv2D: 'native im2col + OpenBLAS sgemm when the addon is built; else stock',
@@ -49,6 +54,10 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     Slice: 'per-element indexing; JS contiguous-run copies',
     Concat: 'JS contiguous-run copies',
     PadV2: 'per-element indexing; JS fill + contiguous-run copies',
+    Add: 'tensor + per-channel vector: native pass when the addon is active',
+    MaxPoolGrad: 'native pass for filter == stride when the addon is active; else stock',
+    MaxPool3DGrad: 'native pass for filter == stride when the addon is active; else stock',
+    MaxPool3D: 'native pass for filter == stride when the addon is active; else stock',
   },
 };
 
@@ -69,6 +78,9 @@ export function installKernels(backendName: string): string[] {
     Conv3DBackpropInputV2: conv3dBackpropInputKernel,
     Conv3DBackpropFilterV2: conv3dBackpropFilterKernel,
     MaxPoolGrad: maxPoolGradKernel,
+    MaxPool3DGrad: maxPool3dGradKernel,
+    MaxPool3D: maxPool3dKernel,
+    Add: addKernel,
     ResizeBilinearGrad: resizeBilinearGradKernel,
     SplitV: splitVKernel,
     Sum: sumKernel,
@@ -82,6 +94,7 @@ export function installKernels(backendName: string): string[] {
   const native = nativeConvKernels(backendName === 'cpu' ? { ...impls, Conv2DBackpropInput: undefined } : impls);
   for (const name of names) {
     if (name === 'Identity') overrideRawKernel(name, backendName, identityWasm);
+    else if (name === 'Cast') overrideRawKernel(name, backendName, castSameDtypeWasm);
     else overrideKernel(name, backendName, native[name] ?? impls[name]);
   }
   installed.add(backendName);

@@ -1,10 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { activeNativeAddon } from '../native/native-addon';
 
 type Typed = Float32Array | Int32Array | Uint8Array;
 
 interface WasmLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Typed;
+}
+
+/**
+ * The data of `x` as the typed array of its dtype. The cpu backend can hold a
+ * float32 tensor's values in another array type (e.g. a Uint8Array after a
+ * cast from bool); those are converted, so native code gets the element type
+ * the dtype promises.
+ */
+export function typedData(x: tf.Tensor): Typed {
+  const d = x.dataSync() as Typed;
+  const want = x.dtype === 'int32' ? Int32Array : x.dtype === 'bool' ? Uint8Array : Float32Array;
+  return d instanceof want ? d : want.from(d as ArrayLike<number>);
+}
+
+/**
+ * The float32 data of `t` without a copy where the backend allows it: a view
+ * of the wasm heap (valid until the next allocation), or the cpu backend's array.
+ */
+export function dataView(t: tf.Tensor): Float32Array {
+  const b = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  return typeof b.typedArrayFromHeap === 'function' ? b.typedArrayFromHeap(t) : (typedData(t) as Float32Array);
 }
 
 /**
@@ -20,7 +42,7 @@ export function writeTensor(x: tf.Tensor, shape: number[], fill: (out: Typed, sr
     fill(b.typedArrayFromHeap(info), b.typedArrayFromHeap(x));
     return tf.engine().makeTensorFromTensorInfo(info);
   }
-  const src = x.dataSync() as Typed;
+  const src = typedData(x);
   const out = new (src.constructor as { new (n: number): Typed })(shape.reduce((p, v) => p * v, 1));
   fill(out, src);
   return tf.tensor(out, shape, x.dtype);
@@ -29,7 +51,8 @@ export function writeTensor(x: tf.Tensor, shape: number[], fill: (out: Typed, sr
 /**
  * Copy the box `begin`/`size` of a row-major `shape` from `src` into a dense
  * `out` (or, with `paste`, the dense `src` into that box of `out`). Trailing
- * full axes are merged, so each innermost run is one contiguous copy.
+ * full axes are merged, so each innermost run is one contiguous copy (a
+ * memcpy in the native addon when it is active).
  */
 export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[], size: number[], paste = false): void {
   const dims: number[] = [];
@@ -47,6 +70,11 @@ export function copyBox(out: Typed, src: Typed, shape: number[], begin: number[]
     }
   }
   const r = dims.length;
+  const addon = activeNativeAddon();
+  if (addon != null && r <= 8) {
+    addon.copyBox(out, src, Int32Array.from(dims), Int32Array.from(b), Int32Array.from(s), paste);
+    return;
+  }
   const strides = new Array<number>(r).fill(1);
   for (let j = r - 2; j >= 0; j--) strides[j] = strides[j + 1] * dims[j + 1];
   const run = s[r - 1];
@@ -85,7 +113,7 @@ export function writeTensorMulti(xs: tf.Tensor[], shape: number[], dtype: tf.Dat
     fill(heap(info), xs.map((x) => heap(x)));
     return tf.engine().makeTensorFromTensorInfo(info);
   }
-  const srcs = xs.map((x) => x.dataSync() as Typed);
+  const srcs = xs.map(typedData);
   const n = shape.reduce((p, v) => p * v, 1);
   const out = dtype === 'int32' ? new Int32Array(n) : dtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
   fill(out, srcs);

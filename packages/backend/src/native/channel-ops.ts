@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dataView } from '../kernels/reduce-leading';
-import { writeTensorMulti } from '../kernels/raw-memory';
+import { dataView, writeTensorMulti } from '../kernels/raw-memory';
 import { activeNativeAddon } from './native-addon';
 
 /**
@@ -50,4 +49,9 @@ export function biasReluInPlace(y: tf.Tensor, bias: Float32Array, relu: boolean)
   const v = dataView(y);
   addon.affineChannels(v, v, new Float32Array(bias.length).fill(1), bias, null, null, relu);
   return y;
+}
+
+/** x + v with v per channel (the last axis), as a new tensor. */
+export function addChannelVector(x: tf.Tensor, v: Float32Array): tf.Tensor {
+  return affineChannels(x, new Float32Array(v.length).fill(1), v);
 }

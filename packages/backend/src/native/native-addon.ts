@@ -18,6 +18,12 @@ export interface NativeAddon {
   channelSums(x: Float32Array, channels: number, sums: Float64Array, y?: Float32Array): void;
   /** out[i, j] = x[i, j] * a[j] + y[i, j] * b[j] + d[j] (y, b optional), then max(0, .) when relu. out may be x. */
   affineChannels(out: Float32Array, x: Float32Array, a: Float32Array, d: Float32Array, y?: Float32Array | null, b?: Float32Array | null, relu?: boolean): void;
+  /** Copy the box begin/size of a row-major dims array from src into a dense out (or, with paste, back); one memcpy per run. */
+  copyBox(out: ArrayBufferView, src: ArrayBufferView, dims: Int32Array, begin: Int32Array, size: Int32Array, paste: boolean): void;
+  /** Max-pooling gradient, windows == strides, no padding; geometry [N, D, H, W, C, sd, sh, sw] of x (2-D: D = sd = 1). */
+  maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** Max pooling, windows == strides, no padding (NaN wins, as in tfjs); same geometry as maxPoolGrad. */
+  maxPool(x: Float32Array, y: Float32Array, geometry: Int32Array): void;
 }
 
 /** Where the build (`scripts/build-native.js`) puts the addon. */

@@ -84,11 +84,35 @@ describe('native convolution addon', () => {
     });
   }
 
+  it('AVX-512 tiles give bit-identical results with 1 and 2 threads (forward, input and filter gradients)', { skip: !tiles }, () => {
+    addon!.useTiles(true);
+    const g = [2, 3, 20, 18, 5, 3, 20, 18, 7, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    const x = f32(2 * 3 * 20 * 18 * 5, 4);
+    const w = f32(27 * 5 * 7, 5);
+    const dy = f32(2 * 3 * 20 * 18 * 7, 6);
+    const threads = addon!.setThreads(0);
+    const run = (n: number) => {
+      addon!.setThreads(n);
+      const out = [new Float32Array(dy.length), new Float32Array(x.length), new Float32Array(w.length)];
+      addon!.convForward(x, w, out[0], Int32Array.from(g));
+      addon!.convBackpropInput(dy, w, out[1], Int32Array.from(g));
+      addon!.convBackpropFilter(x, dy, out[2], Int32Array.from(g));
+      return out;
+    };
+    const one = run(1);
+    const two = run(2);
+    addon!.setThreads(threads);
+    one.forEach((a, i) => assert.deepEqual(two[i], a));
+  });
+
   it('rejects arrays whose length does not match the geometry, and bad geometry', { skip: addon == null }, () => {
     const g = Int32Array.from(GEOMS[0][1]);
     assert.throws(() => addon!.convForward(new Float32Array(10), new Float32Array(108), new Float32Array(168), g), /length does not match/);
     assert.throws(() => addon!.convForward(new Float32Array(126), new Float32Array(108), new Float32Array(168), Int32Array.from([1, 2])), /geometry/);
     assert.throws(() => addon!.convForward(new Float64Array(126) as unknown as Float32Array, new Float32Array(108), new Float32Array(168), g), /Float32Array/);
+    assert.throws(() => addon!.maxPool(new Float32Array(30), new Float32Array(5), Int32Array.from([1, 1, 5, 6, 1, 1, 2, 2])), /windows must tile/);
+    assert.throws(() => addon!.maxPool(new Float32Array(24), new Float32Array(5), Int32Array.from([1, 1, 4, 6, 1, 1, 2, 2])), /Float32Arrays of the input and output sizes/);
+    assert.throws(() => addon!.copyBox(new Float32Array(4), new Float32Array(6), Int32Array.from([2, 3]), Int32Array.from([0, 2]), Int32Array.from([2, 2]), false), /outside dims/);
   });
 });
 
