@@ -9,16 +9,30 @@
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 const outDir = path.join(root, 'dist', 'native');
 const out = path.join(outDir, 'afl_native.node');
 const log = path.join(outDir, 'build.log');
+const hostFile = path.join(outDir, 'host.json');
 const src = path.join(root, 'native', 'conv.c');
+
+/** What the addon was compiled for (-march=native): checked before loading it (native-addon.ts). */
+function hostSignature() {
+  let flags = '';
+  try {
+    flags = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m) || ['', ''])[1].trim();
+  } catch {
+    // not Linux: the model name alone
+  }
+  return { platform: process.platform, arch: process.arch, cpu: os.cpus()[0]?.model ?? '', flags };
+}
 
 function finish(ok, message) {
   fs.writeFileSync(log, `${message}\n`);
+  if (ok && fs.existsSync(out)) fs.writeFileSync(hostFile, JSON.stringify(hostSignature()));
   console.log(`[afl/backend] native kernels: ${message}`);
   if (!ok && process.env.AFL_REQUIRE_NATIVE === '1') {
     console.error('[afl/backend] AFL_REQUIRE_NATIVE=1 but the native addon could not be built');
@@ -42,6 +56,7 @@ function compile(flags) {
 function main() {
   fs.mkdirSync(outDir, { recursive: true });
   fs.rmSync(out, { force: true });
+  fs.rmSync(hostFile, { force: true });
   if (process.env.AFL_NATIVE === '0') return finish(true, 'not built (AFL_NATIVE=0)');
   if (nodeHeaders() == null) return finish(false, 'not built: Node headers (include/node/node_api.h) not found');
   let firstError = '';

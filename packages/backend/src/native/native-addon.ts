@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 /** The compiled addon (`native/conv.c`); arrays are float32 views, conv geometry an Int32Array of 21 sizes. */
@@ -29,6 +30,26 @@ export interface NativeAddon {
 /** Where the build (`scripts/build-native.js`) puts the addon. */
 export const NATIVE_ADDON_PATH = path.join(__dirname, '..', 'native', 'afl_native.node');
 
+/**
+ * The addon is compiled with -march=native: loading it on another CPU could
+ * stop the process with an illegal instruction, so it is only loaded on the
+ * machine (platform, arch, CPU model and flags) that built it. Returns why
+ * not, or undefined when the record in `file` matches this machine.
+ */
+export function addonHostMismatch(file = path.join(path.dirname(NATIVE_ADDON_PATH), 'host.json')): string | undefined {
+  if (!fs.existsSync(file)) return 'was built without a host record (host.json); rebuild: npm run build -w @afl/backend';
+  const built = JSON.parse(fs.readFileSync(file, 'utf8')) as { platform: string; arch: string; cpu: string; flags: string };
+  let flags = '';
+  try {
+    flags = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m) ?? ['', ''])[1].trim();
+  } catch {
+    // not Linux: compare the model name only
+  }
+  const here = { platform: process.platform, arch: process.arch, cpu: os.cpus()[0]?.model ?? '', flags };
+  const same = built.platform === here.platform && built.arch === here.arch && built.cpu === here.cpu && built.flags === here.flags;
+  return same ? undefined : `was built for another CPU (${built.cpu || built.arch}); rebuild it here: npm run build -w @afl/backend`;
+}
+
 let addon: NativeAddon | null | undefined;
 let loadError = '';
 let enabled = true;
@@ -40,6 +61,9 @@ export function nativeAddon(): NativeAddon | null {
       addon = null;
       const log = path.join(path.dirname(NATIVE_ADDON_PATH), 'build.log');
       loadError = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').pop() ?? 'not built' : 'not built';
+    } else if (addonHostMismatch() != null) {
+      addon = null;
+      loadError = addonHostMismatch()!;
     } else {
       try {
         addon = require(NATIVE_ADDON_PATH) as NativeAddon;

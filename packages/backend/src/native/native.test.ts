@@ -1,7 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeAddon, nativeStatus, setNativeKernels } from './native-addon';
+import { addonHostMismatch, nativeAddon, nativeStatus, setNativeKernels } from './native-addon';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { randn, randomTensor } from '../testing/grad-check';
 import { TEST_BACKENDS, useBackend } from '../testing/backends';
 import { tinyUNet } from '../testing/tiny-unet';
@@ -57,6 +60,16 @@ const required = process.env.AFL_REQUIRE_NATIVE === '1';
 describe('native convolution addon', () => {
   it('is built and loads (required in CI: AFL_REQUIRE_NATIVE=1)', { skip: !required && addon == null ? `not built: ${nativeStatus().why}` : false }, () => {
     assert.ok(addon != null, nativeStatus().why);
+  });
+
+  it('is loaded only on the machine that built it (it is compiled with -march=native)', { skip: addon == null }, () => {
+    assert.equal(addonHostMismatch(), undefined);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-host-'));
+    const file = path.join(dir, 'host.json');
+    assert.match(addonHostMismatch(file) ?? '', /without a host record/);
+    fs.writeFileSync(file, JSON.stringify({ platform: process.platform, arch: process.arch, cpu: 'Some Other CPU', flags: '' }));
+    assert.match(addonHostMismatch(file) ?? '', /built for another CPU \(Some Other CPU\); rebuild it here/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const tiles = addon?.useTiles() ?? false;
