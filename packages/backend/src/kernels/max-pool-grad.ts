@@ -41,6 +41,13 @@ export function maxPoolGradKernel(inputs: Record<string, tf.Tensor>, attrs: Kern
   return undefined;
 }
 
+/** The strides of a 3-D pooling whose windows equal its strides (non-overlapping), else null. */
+function tilingStrides3d(attrs: KernelAttrs): number[] | null {
+  const { filterSize, strides } = attrs as { filterSize: number | number[]; strides: number | number[] };
+  const f = typeof filterSize === 'number' ? [filterSize, filterSize, filterSize] : filterSize;
+  const st = typeof strides === 'number' ? [strides, strides, strides] : strides;
+  return f.every((v, i) => v === st[i]) ? st : null;
+}
 
 /**
  * `MaxPool3DGrad` for non-overlapping windows (filter == stride, no padding)
@@ -48,13 +55,11 @@ export function maxPoolGradKernel(inputs: Record<string, tf.Tensor>, attrs: Kern
  */
 export function maxPool3dGradKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor | undefined {
   const addon = activeNativeAddon();
-  const { filterSize, strides } = attrs as { filterSize: number | number[]; strides: number | number[] };
-  const f = typeof filterSize === 'number' ? [filterSize, filterSize, filterSize] : filterSize;
-  const st = typeof strides === 'number' ? [strides, strides, strides] : strides;
+  const st = tilingStrides3d(attrs);
   const x = inputs.input as tf.Tensor5D;
   const dy = inputs.dy as tf.Tensor5D;
   const y = inputs.output as tf.Tensor5D;
-  if (addon == null || x.dtype !== 'float32' || f.some((v, i) => v !== st[i])) return undefined;
+  if (addon == null || st == null || x.dtype !== 'float32') return undefined;
   const [n, d, h, w, c] = x.shape;
   if (dy.shape[1] * st[0] !== d || dy.shape[2] * st[1] !== h || dy.shape[3] * st[2] !== w) return undefined;
   const g = Int32Array.from([n, d, h, w, c, st[0], st[1], st[2]]);
@@ -66,11 +71,9 @@ export function maxPool3dGradKernel(inputs: Record<string, tf.Tensor>, attrs: Ke
 /** `MaxPool3D` for non-overlapping windows in the native addon (wasm's is a slow generic loop); else the original. */
 export function maxPool3dKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor | undefined {
   const addon = activeNativeAddon();
-  const { filterSize, strides } = attrs as { filterSize: number | number[]; strides: number | number[] };
-  const f = typeof filterSize === 'number' ? [filterSize, filterSize, filterSize] : filterSize;
-  const st = typeof strides === 'number' ? [strides, strides, strides] : strides;
+  const st = tilingStrides3d(attrs);
   const x = inputs.x as tf.Tensor5D;
-  if (addon == null || x.dtype !== 'float32' || f.some((v, i) => v !== st[i])) return undefined;
+  if (addon == null || st == null || x.dtype !== 'float32') return undefined;
   const [n, d, h, w, c] = x.shape;
   if (d % st[0] !== 0 || h % st[1] !== 0 || w % st[2] !== 0) return undefined;
   const g = Int32Array.from([n, d, h, w, c, st[0], st[1], st[2]]);
