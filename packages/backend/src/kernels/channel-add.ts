@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelAttrs } from './override-kernel';
+import { typedData } from './raw-memory';
 import { addChannelVector } from '../native/channel-ops';
 import { activeNativeAddon } from '../native/native-addon';
 
@@ -17,7 +18,7 @@ function isChannelVector(x: tf.Tensor, v: tf.Tensor): boolean {
 export function addKernel(inputs: Record<string, tf.Tensor>, _attrs: KernelAttrs): tf.Tensor | undefined {
   const { a, b } = inputs;
   if (activeNativeAddon() == null || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
-  if (isChannelVector(a, b)) return addChannelVector(a, b.dataSync() as Float32Array);
-  if (isChannelVector(b, a)) return addChannelVector(b, a.dataSync() as Float32Array);
+  if (isChannelVector(a, b)) return addChannelVector(a, typedData(b) as Float32Array);
+  if (isChannelVector(b, a)) return addChannelVector(b, typedData(a) as Float32Array);
   return undefined;
 }

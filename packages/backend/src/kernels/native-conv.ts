@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activeNativeAddon } from '../native/native-addon';
 import { conv3dInfo } from './conv3d-via-conv2d';
-import { KernelAttrs, OpKernel } from './override-kernel';
-import { writeTensorMulti } from './raw-memory';
+import { OpKernel } from './override-kernel';
+import { typedData, writeTensorMulti } from './raw-memory';
 import { biasReluInPlace } from '../native/channel-ops';
 
 type Pad2D = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -105,7 +105,7 @@ function fusedForward(inputs: Record<string, tf.Tensor>, a: ConvAttrs & { activa
   if (bias != null && (bias.dtype !== 'float32' || bias.size !== 1 && bias.size !== inputs.filter.shape[3])) return null;
   const y = forward(2, inputs, a);
   if (y == null || (bias == null && act === 'linear')) return y;
-  const b = bias == null ? new Float32Array(y.shape[3] as number) : (bias.dataSync() as Float32Array);
+  const b = bias == null ? new Float32Array(y.shape[3] as number) : (typedData(bias) as Float32Array);
   return biasReluInPlace(y, b.length === 1 ? new Float32Array(y.shape[3] as number).fill(b[0]) : b, act === 'relu');
 }
 
@@ -122,4 +122,3 @@ export function nativeConvKernels(fallbacks: Record<string, OpKernel | undefined
   };
 }
 
-export type { KernelAttrs };

@@ -26,7 +26,8 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<Om
   const profile = PROFILES[options.profile];
   const cache = new Map<string, Promise<{ dataset: SplitDataset; inChannels: number; spacing?: number[]; hasTest: boolean }>>();
   return {
-    backend: info.backend,
+    // Recorded in every result: the native kernels change the floating-point details, so say whether they ran.
+    backend: info.native?.enabled ? `${info.backend}+native` : info.backend,
     data: (cell: Cell) => {
       const key = `${cell.dataset}|${cell.spatialDims}|${cell.training.inputShape.join('x')}`;
       let entry = cache.get(key);
