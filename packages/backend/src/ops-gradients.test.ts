@@ -1,11 +1,10 @@
-import { describe, it, before, after } from 'node:test';
+import { it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalization } from './layers/index';
 import { gradCheck, maxRelError, randomTensor } from './testing/grad-check';
-import { NATIVE_PATHS, TEST_BACKENDS, useBackend } from './testing/backends';
-import { setNativeKernels } from './native/native-addon';
+import { describeOnEachBackend } from './testing/backends';
 
 type Case = [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor, number, number];
 
@@ -52,20 +51,13 @@ const CASES: Case[] = [
   ['batchNormalization layer rank 5, training', [[2, 2, 3, 4, 3]], (x) => batchNormalization({}).apply(x, { training: true }) as tf.Tensor, 1e-2, 2e-2],
 ];
 
-for (const backend of TEST_BACKENDS) for (const native of NATIVE_PATHS) {
-  describe(`op gradients on ${backend}, native ops ${native ? 'on' : 'off'}`, () => {
-    before(async () => {
-      await useBackend(backend);
-      setNativeKernels(native);
+describeOnEachBackend('op gradients', () => {
+  for (const [name, shapes, f, h, tol] of CASES) {
+    it(`${name}: gradients match central differences`, () => {
+      const xs = shapes.map((s, i) => randomTensor(s, 11 + i));
+      const err = maxRelError(gradCheck(f, xs, { h }));
+      tf.dispose(xs);
+      assert.ok(err < tol, `max relative error ${err}`);
     });
-    after(() => setNativeKernels(true));
-    for (const [name, shapes, f, h, tol] of CASES) {
-      it(`${name}: gradients match central differences`, () => {
-        const xs = shapes.map((s, i) => randomTensor(s, 11 + i));
-        const err = maxRelError(gradCheck(f, xs, { h }));
-        tf.dispose(xs);
-        assert.ok(err < tol, `max relative error ${err}`);
-      });
-    }
-  });
-}
+  }
+});

@@ -1,9 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradCheck, maxRelError, randomTensor } from '../testing/grad-check';
-import { NATIVE_PATHS, TEST_BACKENDS, useBackend } from '../testing/backends';
-import { setNativeKernels } from '../native/native-addon';
+import { describeOnEachBackend } from '../testing/backends';
 
 type Case = [string, number[], number[], (x: tf.Tensor, w: tf.Tensor) => tf.Tensor];
 
@@ -28,22 +27,15 @@ const CASES: Case[] = [
 ];
 
 // Both paths: the native addon (when built) and the tfjs formulations it falls back to.
-for (const backend of TEST_BACKENDS) for (const native of NATIVE_PATHS) {
-  describe(`convolution gradients on ${backend}, native convolutions ${native ? 'on' : 'off'}`, () => {
-    before(async () => {
-      await useBackend(backend);
-      setNativeKernels(native);
+describeOnEachBackend('convolution gradients', () => {
+  for (const [name, xShape, wShape, f] of CASES) {
+    it(`${name}: input and filter gradients match central differences`, () => {
+      const x = randomTensor(xShape, 1);
+      const w = randomTensor(wShape, 2);
+      // Linear in each argument, so a large step is exact up to float32 rounding.
+      const err = maxRelError(gradCheck(f, [x, w], { h: 0.5 }));
+      tf.dispose([x, w]);
+      assert.ok(err < 1e-4, `max relative error ${err}`);
     });
-    after(() => setNativeKernels(true));
-    for (const [name, xShape, wShape, f] of CASES) {
-      it(`${name}: input and filter gradients match central differences`, () => {
-        const x = randomTensor(xShape, 1);
-        const w = randomTensor(wShape, 2);
-        // Linear in each argument, so a large step is exact up to float32 rounding.
-        const err = maxRelError(gradCheck(f, [x, w], { h: 0.5 }));
-        tf.dispose([x, w]);
-        assert.ok(err < 1e-4, `max relative error ${err}`);
-      });
-    }
-  });
-}
+  }
+});

@@ -1,8 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { NATIVE_PATHS, TEST_BACKENDS, useBackend } from '../testing/backends';
-import { setNativeKernels } from '../native/native-addon';
+import { describeOnEachBackend } from '../testing/backends';
 
 /** Reference slice by flat indexing. */
 function refSlice(data: ArrayLike<number>, shape: number[], begin: number[], size: number[]): number[] {
@@ -29,78 +28,68 @@ const CASES: [number[], number[], number[]][] = [
   [[3, 4, 70], [1, 1, 3], [2, 2, 64]],
 ];
 
-for (const backend of TEST_BACKENDS) for (const native of NATIVE_PATHS) {
-  const on = async () => {
-    await useBackend(backend);
-    setNativeKernels(native);
-  };
-  describe(`concat, pad and cast kernels on ${backend}, native ops ${native ? 'on' : 'off'}`, () => {
-    before(on);
-    after(() => setNativeKernels(true));
-    for (const axis of [0, 2, 4]) {
-      it(`concat of three rank-5 tensors on axis ${axis} equals slicing them back`, () => {
-        const parts = [[2, 3, 4, 5, 6], [2, 3, 4, 5, 6], [2, 3, 4, 5, 6]].map((s, i) => {
-          const shape = s.slice();
-          shape[axis] = i + 1;
-          const n = shape.reduce((p, v) => p * v, 1);
-          return tf.tensor(Array.from({ length: n }, (_, k) => k * 10 + i), shape);
-        });
-        const y = tf.concat(parts, axis);
-        let at = 0;
-        for (const p of parts) {
-          const begin = [0, 0, 0, 0, 0];
-          begin[axis] = at;
-          at += p.shape[axis];
-          assert.deepEqual(Array.from(tf.slice(y, begin, p.shape).dataSync()), Array.from(p.dataSync()));
-        }
-        tf.dispose([...parts, y]);
+describeOnEachBackend('concat, pad and cast kernels', () => {
+  for (const axis of [0, 2, 4]) {
+    it(`concat of three rank-5 tensors on axis ${axis} equals slicing them back`, () => {
+      const parts = [[2, 3, 4, 5, 6], [2, 3, 4, 5, 6], [2, 3, 4, 5, 6]].map((s, i) => {
+        const shape = s.slice();
+        shape[axis] = i + 1;
+        const n = shape.reduce((p, v) => p * v, 1);
+        return tf.tensor(Array.from({ length: n }, (_, k) => k * 10 + i), shape);
+      });
+      const y = tf.concat(parts, axis);
+      let at = 0;
+      for (const p of parts) {
+        const begin = [0, 0, 0, 0, 0];
+        begin[axis] = at;
+        at += p.shape[axis];
+        assert.deepEqual(Array.from(tf.slice(y, begin, p.shape).dataSync()), Array.from(p.dataSync()));
+      }
+      tf.dispose([...parts, y]);
+    });
+  }
+  it('cast to the same dtype keeps the values, and either tensor can be disposed first', () => {
+    for (const first of [0, 1]) {
+      const x = tf.tensor([1.5, -2, 3], [3]);
+      const y = tf.cast(x, 'float32');
+      const z = tf.cast(tf.tensor([1, 0, 1], [3], 'int32'), 'float32');
+      (first === 0 ? x : y).dispose();
+      assert.deepEqual(Array.from((first === 0 ? y : x).dataSync()), [1.5, -2, 3]);
+      assert.deepEqual(Array.from(z.dataSync()), [1, 0, 1]);
+      tf.dispose([x, y, z]);
+    }
+  });
+  it('concat and sum of a float32 tensor cast from bool (held as bytes by the cpu backend)', () => {
+    const m = tf.cast(tf.tensor([1, 0, 1, 1], [4, 1], 'bool'), 'float32');
+    const f = tf.tensor([[0.5], [1.5], [2.5], [3.5]]);
+    const y = tf.concat([f, m], 1);
+    assert.deepEqual(Array.from(y.dataSync()), [0.5, 1, 1.5, 0, 2.5, 1, 3.5, 1]);
+    const s = tf.sum(tf.reshape(m, [1, 2, 2, 1]), [1, 2]);
+    assert.deepEqual(Array.from(s.dataSync()), [3]);
+    tf.dispose([m, f, y, s]);
+  });
+  it('pad with a constant, int32 and float32', () => {
+    for (const dtype of ['int32', 'float32'] as const) {
+      const x = tf.tensor([[1, 2, 3], [4, 5, 6]], [2, 3], dtype);
+      const y = tf.pad(x, [[1, 0], [2, 1]], 7);
+      assert.deepEqual(Array.from(y.dataSync()), [7, 7, 7, 7, 7, 7, 7, 7, 1, 2, 3, 7, 7, 7, 4, 5, 6, 7]);
+      tf.dispose([x, y]);
+    }
+  });
+});
+
+describeOnEachBackend('slice kernel', () => {
+  for (const [shape, begin, size] of CASES) {
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      it(`${dtype} ${JSON.stringify(shape)} at ${JSON.stringify(begin)} size ${JSON.stringify(size)}`, () => {
+        const n = shape.reduce((p, v) => p * v, 1);
+        const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? Number((i * 7) % 3 === 0) : i)), shape, dtype);
+        const y = tf.slice(x, begin, size);
+        assert.deepEqual(y.shape, size);
+        assert.equal(y.dtype, dtype);
+        assert.deepEqual(Array.from(y.dataSync()), refSlice(x.dataSync(), shape, begin, size));
+        tf.dispose([x, y]);
       });
     }
-    it('cast to the same dtype keeps the values, and either tensor can be disposed first', () => {
-      for (const first of [0, 1]) {
-        const x = tf.tensor([1.5, -2, 3], [3]);
-        const y = tf.cast(x, 'float32');
-        const z = tf.cast(tf.tensor([1, 0, 1], [3], 'int32'), 'float32');
-        (first === 0 ? x : y).dispose();
-        assert.deepEqual(Array.from((first === 0 ? y : x).dataSync()), [1.5, -2, 3]);
-        assert.deepEqual(Array.from(z.dataSync()), [1, 0, 1]);
-        tf.dispose([x, y, z]);
-      }
-    });
-    it('concat and sum of a float32 tensor cast from bool (held as bytes by the cpu backend)', () => {
-      const m = tf.cast(tf.tensor([1, 0, 1, 1], [4, 1], 'bool'), 'float32');
-      const f = tf.tensor([[0.5], [1.5], [2.5], [3.5]]);
-      const y = tf.concat([f, m], 1);
-      assert.deepEqual(Array.from(y.dataSync()), [0.5, 1, 1.5, 0, 2.5, 1, 3.5, 1]);
-      const s = tf.sum(tf.reshape(m, [1, 2, 2, 1]), [1, 2]);
-      assert.deepEqual(Array.from(s.dataSync()), [3]);
-      tf.dispose([m, f, y, s]);
-    });
-    it('pad with a constant, int32 and float32', () => {
-      for (const dtype of ['int32', 'float32'] as const) {
-        const x = tf.tensor([[1, 2, 3], [4, 5, 6]], [2, 3], dtype);
-        const y = tf.pad(x, [[1, 0], [2, 1]], 7);
-        assert.deepEqual(Array.from(y.dataSync()), [7, 7, 7, 7, 7, 7, 7, 7, 1, 2, 3, 7, 7, 7, 4, 5, 6, 7]);
-        tf.dispose([x, y]);
-      }
-    });
-  });
-
-  describe(`slice kernel on ${backend}, native ops ${native ? 'on' : 'off'}`, () => {
-    before(on);
-    after(() => setNativeKernels(true));
-    for (const [shape, begin, size] of CASES) {
-      for (const dtype of ['float32', 'int32', 'bool'] as const) {
-        it(`${dtype} ${JSON.stringify(shape)} at ${JSON.stringify(begin)} size ${JSON.stringify(size)}`, () => {
-          const n = shape.reduce((p, v) => p * v, 1);
-          const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? Number((i * 7) % 3 === 0) : i)), shape, dtype);
-          const y = tf.slice(x, begin, size);
-          assert.deepEqual(y.shape, size);
-          assert.equal(y.dtype, dtype);
-          assert.deepEqual(Array.from(y.dataSync()), refSlice(x.dataSync(), shape, begin, size));
-          tf.dispose([x, y]);
-        });
-      }
-    }
-  });
-}
+  }
+});

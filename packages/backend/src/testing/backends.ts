@@ -1,6 +1,7 @@
+import { describe, before, after } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, BackendName } from '../init-backend';
-import { nativeAddon } from '../native/native-addon';
+import { nativeAddon, setNativeKernels } from '../native/native-addon';
 
 /** Backends the CI suite runs on. */
 export const TEST_BACKENDS: BackendName[] = ['cpu', 'wasm'];
@@ -13,3 +14,22 @@ export async function useBackend(backend: BackendName): Promise<void> {
 
 /** Native-addon settings to test: on and off when the addon is built, else off only. */
 export const NATIVE_PATHS: boolean[] = nativeAddon() != null ? [true, false] : [false];
+
+/**
+ * One `describe` per test backend and native setting (`<title> on <backend>, native ops on|off`), switched
+ * to before its tests and back to native on after them.
+ */
+export function describeOnEachBackend(title: string, body: (backend: BackendName, native: boolean) => void): void {
+  for (const backend of TEST_BACKENDS) {
+    for (const native of NATIVE_PATHS) {
+      describe(`${title} on ${backend}, native ops ${native ? 'on' : 'off'}`, () => {
+        before(async () => {
+          await useBackend(backend);
+          setNativeKernels(native);
+        });
+        after(() => setNativeKernels(true));
+        body(backend, native);
+      });
+    }
+  }
+}
