@@ -5,15 +5,18 @@
 #ifndef AFL_CHANNEL_OPS_H
 #define AFL_CHANNEL_OPS_H
 
-/* s[j] += sum over i of x[i, j] * (y == NULL ? 1 : y[i, j]) */
-static void channel_sums(const float *x, const float *y, long m, long c, double *s) {
+/* s[j] += sum over i of x[i, j]; with y and p, also p[j] += sum over i of x[i, j] * y[i, j] (the same pass) */
+static void channel_sums(const float *x, const float *y, long m, long c, double *s, double *p) {
   for (long i = 0; i < m; i++) {
     const float *xi = x + i * c;
-    if (y == NULL) {
+    if (p == NULL) {
       for (long j = 0; j < c; j++) s[j] += xi[j];
     } else {
       const float *yi = y + i * c;
-      for (long j = 0; j < c; j++) s[j] += (double)xi[j] * yi[j];
+      for (long j = 0; j < c; j++) {
+        s[j] += xi[j];
+        p[j] += (double)xi[j] * yi[j];
+      }
     }
   }
 }

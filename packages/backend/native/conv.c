@@ -105,27 +105,34 @@ static int get_long(napi_env env, napi_value v, long *out) {
   return 0;
 }
 
-/* channelSums(x, c, sums: Float64Array(c), y?: Float32Array): sums[j] += sum_i x[i, j] (* y[i, j]) */
+/* Float64Array of exactly `want` elements, or -1. */
+static int get_doubles_n(napi_env env, napi_value v, double **data, size_t want) {
+  napi_typedarray_type type;
+  size_t len, off;
+  void *ptr;
+  napi_value buf;
+  if (napi_get_typedarray_info(env, v, &type, &len, &ptr, &buf, &off) != napi_ok || type != napi_float64_array || len != want) return -1;
+  *data = ptr;
+  return 0;
+}
+
+/* channelSums(x, c, sums, y?, products?): sums[j] += sum_i x[i, j]; products[j] += sum_i x[i, j] * y[i, j] (one pass) */
 static napi_value js_channel_sums(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 3) return throw_error(env, "afl native channelSums: expected (x, channels, sums, y?)");
-  float *x, *y;
+  if (argc != 3 && argc != 5) return throw_error(env, "afl native channelSums: expected (x, channels, sums) or (x, channels, sums, y, products)");
+  float *x, *y = NULL;
+  double *s, *p = NULL;
   size_t len;
   long c;
   if (get_floats(env, argv[0], &x, &len) != 0 || get_long(env, argv[1], &c) != 0 || len % c != 0)
     return throw_error(env, "afl native channelSums: x must be a Float32Array whose length is a multiple of channels");
-  napi_typedarray_type type;
-  size_t slen, off;
-  void *sp;
-  napi_value buf;
-  if (napi_get_typedarray_info(env, argv[2], &type, &slen, &sp, &buf, &off) != napi_ok || type != napi_float64_array || slen != (size_t)c)
-    return throw_error(env, "afl native channelSums: sums must be a Float64Array of length channels");
-  y = NULL;
-  if (argc > 3 && get_floats_n(env, argv[3], &y, len, 1) != 0)
+  if (get_doubles_n(env, argv[2], &s, (size_t)c) != 0 || (argc == 5 && get_doubles_n(env, argv[4], &p, (size_t)c) != 0))
+    return throw_error(env, "afl native channelSums: sums and products must be Float64Arrays of length channels");
+  if (argc == 5 && get_floats_n(env, argv[3], &y, len, 0) != 0)
     return throw_error(env, "afl native channelSums: y must be a Float32Array of x's length");
-  channel_sums(x, y, (long)(len / c), c, sp);
+  channel_sums(x, y, (long)(len / c), c, s, p);
   return NULL;
 }
 

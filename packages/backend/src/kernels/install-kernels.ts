@@ -8,10 +8,10 @@ import { meanKernel, sumKernel } from './reduce-leading';
 import { tileKernel } from './tile';
 import { sliceKernel } from './slice';
 import { concatKernel, padKernel } from './concat-pad';
-import { maxPool3dGradKernel, maxPool3dKernel, maxPoolGradKernel } from './max-pool-grad';
+import { maxPool3dGradKernel, maxPool3dKernel, maxPoolGradKernel, maxPoolGradNative } from './max-pool-grad';
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
-import { nativeConvKernels } from './native-conv';
+import { nativeConvKernels, withNative } from './native-conv';
 
 const installed = new Set<string>();
 
@@ -90,8 +90,9 @@ export function installKernels(backendName: string): string[] {
     Concat: concatKernel,
     PadV2: padKernel,
   };
-  // cpu's stock Conv2DBackpropInput is fine: without the addon it stays in use there.
-  const native = nativeConvKernels(backendName === 'cpu' ? { ...impls, Conv2DBackpropInput: undefined } : impls);
+  // cpu's stock Conv2DBackpropInput and MaxPoolGrad are fine: without the addon they stay in use there.
+  const fallbacks = backendName === 'cpu' ? { ...impls, Conv2DBackpropInput: undefined, MaxPoolGrad: undefined } : impls;
+  const native: Record<string, OpKernel> = { ...nativeConvKernels(fallbacks), MaxPoolGrad: withNative(maxPoolGradNative, fallbacks.MaxPoolGrad) };
   for (const name of names) {
     if (name === 'Identity') overrideRawKernel(name, backendName, identityWasm);
     else if (name === 'Cast') overrideRawKernel(name, backendName, castSameDtypeWasm);

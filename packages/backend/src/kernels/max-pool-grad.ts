@@ -10,35 +10,41 @@ function repeat2d(t: tf.Tensor4D, s: number): tf.Tensor4D {
   return tf.reshape(b, [n, h * s, w * s, c]);
 }
 
-/**
- * `MaxPoolGrad` for non-overlapping windows (filter == stride, no padding),
- * the U-Nets' 2x2/2 pooling: dy is routed to the positions equal to the window
- * maximum. tfjs-backend-wasm 4.22's MaxPoolGrad gives wrong gradients (relative
- * error ~1 against finite differences). Other geometries return undefined, so
- * the original kernel runs.
- */
-export function maxPoolGradKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor | undefined {
+/** Strides of a 2-D max pooling with non-overlapping windows (filter == stride, no padding) tiling x, else null. */
+function tilingStrides2d(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): number | null {
   const { filterSize, strides, pad } = attrs as { filterSize: number | [number, number]; strides: number | [number, number]; pad: unknown };
   const [fh, fw] = typeof filterSize === 'number' ? [filterSize, filterSize] : filterSize;
   const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+  const [, h, w] = inputs.input.shape;
+  const [, oh, ow] = inputs.dy.shape;
+  const tiles = fh === sh && fw === sw && sh === sw && oh * sh === h && ow * sw === w && (pad === 'valid' || pad === 'same' || pad === 0);
+  return tiles ? sh : null;
+}
+
+/**
+ * `MaxPoolGrad` for non-overlapping windows (filter == stride, no padding),
+ * the U-Nets' 2x2/2 pooling, as tf ops: dy is routed to the positions equal to
+ * the window maximum. tfjs-backend-wasm 4.22's MaxPoolGrad gives wrong
+ * gradients (relative error ~1 against finite differences). Other geometries
+ * return undefined, so the original kernel runs.
+ */
+export function maxPoolGradKernel(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor | undefined {
+  const s = tilingStrides2d(inputs, attrs);
+  if (s == null) return undefined;
+  const mask = tf.cast(tf.equal(inputs.input, repeat2d(inputs.output as tf.Tensor4D, s)), 'float32');
+  return tf.mul(mask, repeat2d(inputs.dy as tf.Tensor4D, s));
+}
+
+/** The same routing in one native pass, or null without the addon (or for other geometries and dtypes). */
+export function maxPoolGradNative(inputs: Record<string, tf.Tensor>, attrs: KernelAttrs): tf.Tensor | null {
+  const addon = activeNativeAddon();
+  const s = tilingStrides2d(inputs, attrs);
   const x = inputs.input as tf.Tensor4D;
-  const dy = inputs.dy as tf.Tensor4D;
-  const [, h, w] = x.shape;
-  const [, oh, ow] = dy.shape;
-  if (fh === sh && fw === sw && sh === sw && oh * sh === h && ow * sw === w && (pad === 'valid' || pad === 'same' || pad === 0)) {
-    const y = inputs.output as tf.Tensor4D;
-    const addon = activeNativeAddon();
-    if (addon == null && tf.getBackend() === 'cpu') return undefined;
-    if (addon != null && x.dtype === 'float32') {
-      const g = Int32Array.from([x.shape[0], 1, h, w, x.shape[3], 1, sh, sw]);
-      return writeTensorMulti([x, y, dy], x.shape, 'float32', (out, [vx, vy, vdy]) => {
-        addon.maxPoolGrad(vx as Float32Array, vy as Float32Array, vdy as Float32Array, out as Float32Array, g);
-      });
-    }
-    const mask = tf.cast(tf.equal(x, repeat2d(y, sh)), 'float32');
-    return tf.mul(mask, repeat2d(dy, sh));
-  }
-  return undefined;
+  if (addon == null || s == null || x.dtype !== 'float32') return null;
+  const g = Int32Array.from([x.shape[0], 1, x.shape[1], x.shape[2], x.shape[3], 1, s, s]);
+  return writeTensorMulti([x, inputs.output, inputs.dy], x.shape, 'float32', (out, [vx, vy, vdy]) => {
+    addon.maxPoolGrad(vx as Float32Array, vy as Float32Array, vdy as Float32Array, out as Float32Array, g);
+  });
 }
 
 /** The strides of a 3-D pooling whose windows equal its strides (non-overlapping), else null. */

@@ -89,12 +89,12 @@ function backpropFilter(dims: 2 | 3, inputs: Record<string, tf.Tensor>, a: ConvA
 
 /**
  * Wrap a kernel so that it runs on the native addon when that is loaded and
- * enabled and the call is one it handles (float32, channels last), and falls
- * back to `fallback` (or the previously registered kernel) otherwise.
+ * enabled and the call is one it handles, and falls back to `fallback` (or
+ * the previously registered kernel) otherwise.
  */
-function withNative(native: (inputs: Record<string, tf.Tensor>, a: ConvAttrs) => tf.Tensor | null, fallback?: OpKernel): OpKernel {
+export function withNative<A = ConvAttrs>(native: (inputs: Record<string, tf.Tensor>, a: A) => tf.Tensor | null, fallback?: OpKernel): OpKernel {
   return (inputs, attrs, callOriginal) =>
-    native(inputs, attrs as unknown as ConvAttrs) ?? (fallback != null ? fallback(inputs, attrs, callOriginal) : callOriginal());
+    native(inputs, attrs as unknown as A) ?? (fallback != null ? fallback(inputs, attrs, callOriginal) : callOriginal());
 }
 
 /** FusedConv2D with no bias/activation, a bias, and/or relu; other activations use the previous kernel. */

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { affineChannels, channelSums } from '../native/channel-ops';
+import { affineChannels, channelSumAndDot } from '../native/channel-ops';
 
 /** Per-channel mean and (biased) variance of a [M, C] float32 tensor, float64 accumulators. */
 function channelMoments(x: tf.Tensor2D): { mean: Float64Array; variance: Float64Array } {
   const [m, c] = x.shape;
-  const s1 = channelSums(x, c);
-  const s2 = channelSums(x, c, x);
+  const { sum: s1, dot: s2 } = channelSumAndDot(x, c, x);
   for (let j = 0; j < c; j++) {
     s1[j] /= m;
     s2[j] = Math.max(0, s2[j] / m - s1[j] * s1[j]);
@@ -45,8 +44,7 @@ export function batchNormTrain(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tens
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, gs] = saved as [tf.Tensor2D, tf.Tensor1D];
         const gam = gs.dataSync();
-        const sDy = channelSums(dy, c);
-        const sDyX = channelSums(dy, c, xs);
+        const { sum: sDy, dot: sDyX } = channelSumAndDot(dy, c, xs);
         const aa = new Float32Array(c);
         const cc = new Float32Array(c);
         const dd = new Float32Array(c);

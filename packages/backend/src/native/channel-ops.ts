@@ -4,24 +4,31 @@ import { activeNativeAddon } from './native-addon';
 
 /**
  * Per-channel sums over the rows of x [M, C] (float32 data, float64
- * accumulators), of x alone or of x * y: native when the addon is active,
- * else a JS loop over the backend's memory.
+ * accumulators) and, with y, of x * y in the same pass: native when the addon
+ * is active, else a JS loop over the backend's memory.
  */
-export function channelSums(x: tf.Tensor, channels: number, y?: tf.Tensor): Float64Array {
-  const sums = new Float64Array(channels);
+export function channelSumAndDot(x: tf.Tensor, channels: number, y?: tf.Tensor): { sum: Float64Array; dot: Float64Array } {
+  const sum = new Float64Array(channels);
+  const dot = new Float64Array(y == null ? 0 : channels);
   const addon = activeNativeAddon();
   // Views are taken after any allocation (a wasm heap view is valid until the next one).
   const vx = dataView(x);
   const vy = y == null ? undefined : dataView(y);
   if (addon != null) {
-    addon.channelSums(vx, channels, sums, vy);
-    return sums;
+    if (vy == null) addon.channelSums(vx, channels, sum);
+    else addon.channelSums(vx, channels, sum, vy, dot);
+    return { sum, dot };
   }
   for (let o = 0; o < vx.length; o += channels) {
-    if (vy == null) for (let j = 0; j < channels; j++) sums[j] += vx[o + j];
-    else for (let j = 0; j < channels; j++) sums[j] += vx[o + j] * vy[o + j];
+    for (let j = 0; j < channels; j++) sum[j] += vx[o + j];
+    if (vy != null) for (let j = 0; j < channels; j++) dot[j] += vx[o + j] * vy[o + j];
   }
-  return sums;
+  return { sum, dot };
+}
+
+/** Per-channel sums over the rows of x [M, C] (see channelSumAndDot). */
+export function channelSums(x: tf.Tensor, channels: number): Float64Array {
+  return channelSumAndDot(x, channels).sum;
 }
 
 /**

@@ -15,8 +15,8 @@ export interface NativeAddon {
    * when given; returns the setting in use (false when the tiles are not compiled in).
    */
   useTiles(on?: boolean): boolean;
-  /** sums[j] += sum over rows i of x[i, j] (times y[i, j] when given); x is [M, channels]. */
-  channelSums(x: Float32Array, channels: number, sums: Float64Array, y?: Float32Array): void;
+  /** sums[j] += sum over rows i of x[i, j], and with y, products[j] += sum of x[i, j] * y[i, j], in one pass; x is [M, channels]. */
+  channelSums(x: Float32Array, channels: number, sums: Float64Array, y?: Float32Array, products?: Float64Array): void;
   /** out[i, j] = x[i, j] * a[j] + y[i, j] * b[j] + d[j] (y, b optional), then max(0, .) when relu. out may be x. */
   affineChannels(out: Float32Array, x: Float32Array, a: Float32Array, d: Float32Array, y?: Float32Array | null, b?: Float32Array | null, relu?: boolean): void;
   /** Copy the box begin/size of a row-major dims array from src into a dense out (or, with paste, back); one memcpy per run. */
@@ -61,15 +61,14 @@ export function nativeAddon(): NativeAddon | null {
       addon = null;
       const log = path.join(path.dirname(NATIVE_ADDON_PATH), 'build.log');
       loadError = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').pop() ?? 'not built' : 'not built';
-    } else if (addonHostMismatch() != null) {
-      addon = null;
-      loadError = addonHostMismatch()!;
     } else {
+      const mismatch = addonHostMismatch();
       try {
+        if (mismatch != null) throw new Error(mismatch);
         addon = require(NATIVE_ADDON_PATH) as NativeAddon;
       } catch (e) {
         addon = null;
-        loadError = `does not load: ${(e as Error).message.split('\n')[0]}`;
+        loadError = mismatch ?? `does not load: ${(e as Error).message.split('\n')[0]}`;
       }
     }
   }

@@ -1,3 +1,5 @@
+import { createRng } from '@afl/datasets';
+
 /** Mixes integers into a 32-bit seed (splitmix-style), so every (seed, epoch, step) gets its own stream. */
 export function deriveSeed(...parts: number[]): number {
   let h = 0x9e3779b9;
@@ -9,16 +11,9 @@ export function deriveSeed(...parts: number[]): number {
   return h;
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+/** mulberry32: a small seeded PRNG, uniform in [0, 1) (`@afl/datasets`' generator, the same stream). */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).next;
 }
 
 /** A seeded Fisher–Yates permutation of `0 .. n-1`. */
