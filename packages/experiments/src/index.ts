@@ -38,6 +38,8 @@ export { barChartSvg } from './report/bar-chart-svg';
 export type { BarChartOptions, BarPanel } from './report/bar-chart-svg';
 export { figure3Html, plotlyBundlePath } from './report/figure3-html';
 export type { Figure3HtmlOptions, PlotlyMode } from './report/figure3-html';
+export { renderOverlay, writeOverlay, overlaySlices, overlayLayout, sideBySidePng, OVERLAY_COLORS } from './report/render-overlay';
+export type { OverlayVolume, RenderOverlayOptions, OverlayLayout } from './report/render-overlay';
 export { notebookSettings, loadNotebookResults, notebookView, tableChartSvg, figure3GainSvg, figure3DiceSvg } from './report/notebook-view';
 export type { NotebookViewId, NotebookSettings, NotebookSettingsOptions, NotebookResults, LoadNotebookResultsOptions, NotebookView } from './report/notebook-view';
 export { syntheticResults, writeSyntheticResults, syntheticCellId, syntheticGrid } from './report/synthetic-results';
