@@ -24,6 +24,22 @@ export interface EvaluateOptions {
   /** Voxel size in mm, in the tensor's axis order (default 1: metrics in voxel units). */
   spacing?: number[];
   overlap?: number;
+  /**
+   * Called (and awaited) once per case after it is scored, before its tensors are freed: e.g. to draw the
+   * prediction ({@link EvaluatedCase}). Read the tensors with `await t.data()`; do not dispose them.
+   */
+  onCase?: (evaluated: EvaluatedCase) => void | Promise<void>;
+}
+
+/** One scored case as {@link EvaluateOptions.onCase} sees it. */
+export interface EvaluatedCase {
+  result: CaseResult;
+  /** The network's input, `[1, ...spatial, C]` (channels-last). */
+  image: tf.Tensor;
+  /** The ground-truth mask, `[1, ...spatial, 1]`. */
+  mask: tf.Tensor;
+  /** The tumour channel's probabilities, `[1, ...spatial, 1]`. */
+  probabilities: tf.Tensor;
 }
 
 /** The authors' soft sensitivity and specificity: soft counts from probabilities, background and tumour averaged. */
@@ -77,6 +93,7 @@ export async function evaluateCases(
       lesionVolume: lesionVolume(maskData, spatial, spacing),
       smoothness: boundarySmoothness(maskData, spatial, spacing),
     });
+    if (options.onCase) await options.onCase({ result: out[out.length - 1], image: batch.image, mask: batch.mask, probabilities: probs });
     disposeAdaptiveParameters(params);
     tf.dispose([batch.image, batch.mask, logits, probs]);
   }
