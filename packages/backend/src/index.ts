@@ -5,8 +5,10 @@
 import './gradients/install-gradients';
 import * as layers from './layers/index';
 
-export { initBackend, wasmBinaryDir } from './init-backend';
+export { initBackend, releaseBackend, wasmBinaryDir, BACKEND_NAMES } from './init-backend';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
+export { probeWebgpuAdapter, softwareAdapterReason, WEBGPU_INSTALL_HINT } from './webgpu/dawn-setup';
+export type { AdapterDescription } from './webgpu/dawn-setup';
 export { installKernels, KERNEL_OVERRIDES } from './kernels/install-kernels';
 export { nativeAddon, nativeStatus, setNativeKernels, NATIVE_ADDON_PATH } from './native/native-addon';
 export type { NativeAddon } from './native/native-addon';

@@ -5,13 +5,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installGradients } from './gradients/install-gradients';
 import { installKernels } from './kernels/install-kernels';
 import { nativeAddon, nativeStatus, setNativeKernels } from './native/native-addon';
+import { AdapterDescription, installNavigatorGpu, probeWebgpuAdapter, WEBGPU_INSTALL_HINT } from './webgpu/dawn-setup';
+
+/** Backends `initBackend` can select, in its automatic order (the one list of backend names). */
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 /** Backends `initBackend` can select. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Options of `initBackend`. */
 export interface InitBackendOptions {
-  /** Force a backend. Default: `AFL_BACKEND` env var, else tensorflow -> wasm -> cpu. */
+  /**
+   * Force a backend. Default: `AFL_BACKEND` env var, else tensorflow -> webgpu
+   * (hardware adapter only) -> wasm -> cpu.
+   */
   backend?: BackendName;
   /** Do not log the choice. Default false. */
   quiet?: boolean;
@@ -39,6 +46,8 @@ export interface BackendInfo {
   skipped: { backend: BackendName; why: string }[];
   /** For tensorflow: which package provided it. */
   package?: string;
+  /** For webgpu: the adapter (vendor, device, driver, whether it is a software rasteriser, limits). */
+  adapter?: AdapterDescription;
   /** wasm: whether the SIMD binary is used; threads used by the backend's kernels. */
   simd?: boolean;
   threads: number;
@@ -48,7 +57,8 @@ export interface BackendInfo {
   kernels: string[];
 }
 
-const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const ORDER: BackendName[] = [...BACKEND_NAMES];
+const NAMES_TEXT = BACKEND_NAMES.map((b) => JSON.stringify(b)).join(', ');
 
 function isBackendName(v: string): v is BackendName {
   return (ORDER as string[]).includes(v);
@@ -82,6 +92,61 @@ async function tryTensorflow(): Promise<{ ok: boolean; why: string; pkg?: string
   return { ok: false, why: errors.join('; ') };
 }
 
+/**
+ * WebGPU through Dawn. A software adapter (llvmpipe, SwiftShader, a fallback
+ * adapter) is taken only when webgpu was asked for by name.
+ */
+async function tryWebgpu(byName: boolean): Promise<{ ok: boolean; why: string; adapter?: AdapterDescription }> {
+  const probe = await probeWebgpuAdapter();
+  const a = probe.adapter;
+  if (a == null) return { ok: false, why: probe.error ?? 'no adapter' };
+  const label = a.description || a.device || a.vendor || 'unnamed adapter';
+  if (a.isSoftware && !byName) {
+    return { ok: false, why: `only a software adapter (${label}; ${a.softwareReason}), used only when asked for by name (AFL_BACKEND=webgpu)`, adapter: a };
+  }
+  const nav = installNavigatorGpu();
+  if (!nav.ok) return { ok: false, why: nav.error ?? 'navigator.gpu not set', adapter: a };
+  try {
+    require('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    return { ok: false, why: /Cannot find module/.test(msg) ? `@tensorflow/tfjs-backend-webgpu not installed; add it with: ${WEBGPU_INSTALL_HINT}` : msg, adapter: a };
+  }
+  if (tf.findBackendFactory('webgpu') == null && released != null) tf.registerBackend('webgpu', released, 0);
+  if (tf.findBackendFactory('webgpu') == null) return { ok: false, why: '@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing at load)', adapter: a };
+  try {
+    if (!(await tf.setBackend('webgpu'))) return { ok: false, why: 'webgpu backend failed to initialise (requestDevice)', adapter: a };
+  } catch (e) {
+    return { ok: false, why: `webgpu backend failed to initialise: ${(e as Error).message.split('\n')[0]}`, adapter: a };
+  }
+  return { ok: true, why: `adapter ${label}${a.isSoftware ? ` (software: ${a.softwareReason})` : ''}`, adapter: a };
+}
+
+/** The webgpu backend's factory after `releaseBackend`, to register it again on demand. */
+let released: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+
+/**
+ * Release the webgpu backend: dispose its buffers, destroy its GPU device and
+ * switch to cpu when it was active (a later `initBackend({ backend: 'webgpu' })`
+ * creates a new device). Call it before the end of a script that should exit
+ * promptly; a no-op when webgpu was never initialised.
+ */
+export async function releaseBackend(): Promise<void> {
+  const engine = tf.engine() as unknown as { registry: Record<string, tf.KernelBackend>; backendName: string | null };
+  const be = engine.registry.webgpu as (tf.KernelBackend & { device?: { destroy(): void } }) | undefined;
+  if (be == null) return;
+  const active = engine.backendName === 'webgpu';
+  released = tf.findBackendFactory('webgpu') ?? released;
+  tf.removeBackend('webgpu');
+  try { be.device?.destroy(); } catch { /* already destroyed */ }
+  if (released != null) tf.registerBackend('webgpu', released, 0);
+  if (active) {
+    require('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+  }
+  if (last?.backend === 'webgpu') last = undefined;
+}
+
 async function tryWasm(): Promise<{ ok: boolean; why: string; simd?: boolean }> {
   const bin = wasmBinaryDir();
   if (bin.error != null) return { ok: false, why: bin.error };
@@ -97,6 +162,11 @@ async function tryWasm(): Promise<{ ok: boolean; why: string; simd?: boolean }> 
 }
 
 let last: BackendInfo | undefined;
+
+/** Backends whose tensors live in host memory, where the native addon runs. */
+function usesNative(b: BackendName): boolean {
+  return b === 'wasm' || b === 'cpu';
+}
 
 function positiveInt(v: string | undefined): number | undefined {
   const n = Number(v);
@@ -123,8 +193,11 @@ function configureNative(options: InitBackendOptions): { enabled: boolean; why: 
  * Select and initialise the TF.js backend, then install this package's
  * kernels, gradients and layers for it. Order: `options.backend`, else the
  * `AFL_BACKEND` env var, else tensorflow (tfjs-node-gpu, then tfjs-node, when
- * installed and loadable) -> wasm -> cpu. A forced backend that fails falls
- * back along the same order. Safe to call more than once.
+ * installed and loadable) -> webgpu (Dawn, on a hardware adapter; a software
+ * adapter such as llvmpipe only when webgpu is asked for by name) -> wasm ->
+ * cpu. A forced backend that fails falls back along the same order. Safe to
+ * call more than once. On webgpu read tensors with `await t.data()` (dataSync
+ * throws in Node) and call `releaseBackend()` when done.
  *
  * @example
  * const info = await initBackend();            // e.g. { backend: 'wasm', ... }
@@ -133,16 +206,16 @@ function configureNative(options: InitBackendOptions): { enabled: boolean; why: 
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const env = process.env.AFL_BACKEND;
   if (options.backend != null && !isBackendName(options.backend)) {
-    throw new Error(`Error in initBackend: unsupported backend ${JSON.stringify(options.backend)}, available options are ["tensorflow", "wasm", "cpu"].`);
+    throw new Error(`Error in initBackend: unsupported backend ${JSON.stringify(options.backend)}, available options are [${NAMES_TEXT}].`);
   }
   if (env != null && env !== '' && !isBackendName(env)) {
-    throw new Error(`Error in initBackend: AFL_BACKEND=${JSON.stringify(env)} is not one of "tensorflow", "wasm", "cpu".`);
+    throw new Error(`Error in initBackend: AFL_BACKEND=${JSON.stringify(env)} is not one of ${NAMES_TEXT}.`);
   }
   const wanted: BackendName | undefined = options.backend ?? (env ? (env as BackendName) : undefined);
   const source = options.backend != null ? 'options.backend' : 'AFL_BACKEND';
   const native = configureNative(options);
   if (last != null && (wanted == null || wanted === last.backend) && tf.getBackend() === last.backend) {
-    if (last.backend !== 'tensorflow') last.native = native;
+    if (usesNative(last.backend)) last.native = native;
     return last;
   }
 
@@ -153,6 +226,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (b === 'tensorflow') {
       const r = await tryTensorflow();
       if (r.ok) { info = { backend: b, reason: r.why, skipped, package: r.pkg, threads: 0, kernels: [] }; break; }
+      skipped.push({ backend: b, why: r.why });
+    } else if (b === 'webgpu') {
+      const r = await tryWebgpu(b === wanted);
+      if (r.ok) { info = { backend: b, reason: r.why, skipped, adapter: r.adapter, threads: 0, kernels: [] }; break; }
       skipped.push({ backend: b, why: r.why });
     } else if (b === 'wasm') {
       const r = await tryWasm();
@@ -169,7 +246,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   await tf.ready();
   installGradients();
   info.kernels = installKernels(info.backend);
-  if (info.backend !== 'tensorflow') info.native = native;
+  if (usesNative(info.backend)) info.native = native;
   if (!options.quiet) {
     const nat = info.native == null ? '' : `; native kernels ${info.native.enabled ? 'on' : 'off'} (${info.native.why})`;
     const extra = (info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread${nat})` : nat ? ` (${nat.slice(2)})` : '');

@@ -15,14 +15,16 @@ import type { CellResult, LossName, ModelName, ProfileName, ProtocolName, Datase
 import { createProgressReporter } from './train/progress';
 import { writeReport } from './report/write-report';
 import { loadCell } from './cli/cell-model';
-import { evaluateLoadedCell, predictCase } from './cli/eval-predict';
+import { evaluateLoadedCell } from './cli/eval-predict';
+import { predictStudyCommand } from './cli/predict-command';
+import { BACKEND_NAMES, initBackend } from '@afl/backend';
 
 const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 const PROTOCOL_NAMES = Object.keys(PROTOCOLS) as ProtocolName[];
 const MODELS: ModelName[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
 const LOSSES: LossName[] = ['afl', 'focal', 'ce', 'dice', 'iou', 'tversky', 'dice-ce', 'dice-focal'];
 const DATASETS: DatasetName[] = ['phantom-picai', 'phantom-brats', 'picai', 'brats'];
-const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = BACKEND_NAMES;
 
 function parseTables(value: string | undefined): TableId[] | undefined {
   if (value === undefined) return undefined;
@@ -219,15 +221,9 @@ async function evalCommand(parsed: ParsedArgs): Promise<void> {
 }
 
 async function predictCommand(parsed: ParsedArgs): Promise<void> {
-  checkFlags('predict', parsed, ['cell', 'out', 'backend', 'picai', 'brats', 'help']);
-  const cellFile = stringFlag(parsed, 'cell');
-  const caseId = parsed.positional[0];
-  if (!cellFile || !caseId) throw new UsageError('afl predict: usage afl predict <case id> --cell FILE [--out FILE.nii.gz]');
-  const loaded = await loadCellFromFlags(parsed, cellFile);
-  const out = stringFlag(parsed, 'out') ?? path.join(loaded.outDir, 'predictions', `${caseId}.nii.gz`);
-  const r = await predictCase(loaded, caseId, out);
-  loaded.model.dispose();
-  log(`${caseId}: ${r.voxels} lesion voxels predicted; written to ${r.file}`);
+  checkFlags('predict', parsed, ['cell', 'out', 'probabilities', 'png', 'gland', 'truth', 'threshold', 'backend', 'help']);
+  await initBackend({ backend: choiceFlag(parsed, 'backend', BACKENDS) });
+  await predictStudyCommand(parsed, log);
 }
 
 async function loadCellFromFlags(parsed: ParsedArgs, cellFile: string) {

@@ -14,6 +14,38 @@ function channelMoments(x: tf.Tensor2D): { mean: Float64Array; variance: Float64
 
 const f32 = (a: ArrayLike<number>) => tf.tensor1d(Float32Array.from(a));
 
+/** Backends whose tensors can be read synchronously (dataSync); elsewhere (webgpu) only tf ops are used. */
+const HOST_MEMORY_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+/**
+ * `batchNormTrain` in tf ops only (no synchronous reads), for GPU backends:
+ * the same formulas, moments in float32 on the device, the same analytic
+ * backward pass as one customGrad.
+ */
+export function batchNormTrainOps(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor2D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const m = x.shape[0];
+  const { mean, variance } = tf.moments(x, 0);
+  const r = tf.rsqrt(tf.add(variance, epsilon));
+  const fn = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    // The closure's mean and r are disposed with the caller's tidy before backward: save (clone + keep) them.
+    save([xi, g, mean, r]);
+    return {
+      value: tf.add(tf.mul(tf.mul(tf.sub(xi, mean), r), g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, mu, r] = saved;
+        const xh = tf.mul(tf.sub(xs, mu), r);
+        const sDy = tf.sum(dy, 0);
+        const sDyXhat = tf.sum(tf.mul(dy, xh), 0);
+        const inner = tf.sub(tf.sub(dy, tf.div(sDy, m)), tf.mul(xh, tf.div(sDyXhat, m)));
+        return [tf.mul(inner, tf.mul(gs, r)), sDyXhat, sDy];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const y = fn(x, gamma, beta) as tf.Tensor2D;
+  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
 /**
  * Training-mode batch normalisation of x [M, C] (channels last, all other axes
  * folded into M) with one analytic backward pass:
@@ -28,6 +60,7 @@ const f32 = (a: ArrayLike<number>) => tf.tensor1d(Float32Array.from(a));
  * Returns y and the batch mean and (biased) variance, for the moving averages.
  */
 export function batchNormTrain(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor2D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (!HOST_MEMORY_BACKENDS.has(tf.getBackend())) return batchNormTrainOps(x, gamma, beta, epsilon);
   const [m, c] = x.shape;
   const { mean, variance } = channelMoments(x);
   const r = variance.map((v) => 1 / Math.sqrt(v + epsilon));

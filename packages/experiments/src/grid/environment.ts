@@ -1,4 +1,5 @@
 import { initBackend } from '@afl/backend';
+import type { BackendName } from '@afl/backend';
 import { createModel } from '@afl/models';
 import type { ProfileName } from '../results/result-schema';
 import { PROFILES } from '../config';
@@ -9,7 +10,7 @@ import type { Cell, CellEnvironment } from './run-cell';
 
 export interface EnvironmentOptions {
   profile: ProfileName;
-  backend?: 'tensorflow' | 'wasm' | 'cpu';
+  backend?: BackendName;
   /** PI-CAI 2022 root folder (paper profile). */
   picai?: string;
   /** BraTS 2018 (or MSD Task01) root folder (paper profile). */
