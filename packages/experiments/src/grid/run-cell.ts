@@ -3,13 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { evaluateCases } from '../inference/evaluate-cases';
+import { evaluateCases, type EvaluatedCase } from '../inference/evaluate-cases';
 import type { CellConfig, CellResult } from '../results/result-schema';
 import { writeFileAtomic } from '../train/atomic-write';
 import type { SplitDataset } from '../train/dataset-types';
 import { seedModelWeights } from '../train/model-weights';
 import type { ProgressEvent } from '../train/progress';
 import { trainModel } from '../train/train-model';
+import { writeCaseOverlay } from './case-overlay';
 import { cellLoss } from './cell-loss';
 
 export type Cell = CellConfig & { cellId: string };
@@ -32,6 +33,8 @@ export interface CellEnvironment {
   log?: (line: string) => void;
   /** Polled after every training step; true stops the cell after writing its checkpoint ({@link CellInterruptedError}). */
   shouldStop?: () => boolean;
+  /** Draw each evaluated case into `<outDir>/overlays/<cellId>/<caseId>.png` (the report's gallery); default true. */
+  overlays?: boolean;
 }
 
 /** A cell stopped on request (e.g. SIGUSR1 from Slurm) after saving its checkpoint; running it again resumes it. */
@@ -111,7 +114,14 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       shouldStop: env.shouldStop,
     });
     if (!trained.completed) throw new CellInterruptedError(cell.cellId);
-    const evalOptions = { roiSize: t.inputShape, spacing: data.spacing };
+    const onCase = async (c: EvaluatedCase) => {
+      try {
+        await writeCaseOverlay(env.outDir, cell, c);
+      } catch (e) {
+        env.log?.(`${cell.cellId}: no overlay picture for ${c.result.caseId}: ${(e as Error).message}`);
+      }
+    };
+    const evalOptions = { roiSize: t.inputShape, spacing: data.spacing, onCase: env.overlays === false ? undefined : onCase };
     const cases = await evaluateCases(model, data.dataset, 'val', evalOptions);
     if (data.hasTest) cases.push(...(await evaluateCases(model, data.dataset, 'test', evalOptions)));
     const { cellId, ...config } = cell;
