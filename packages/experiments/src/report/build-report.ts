@@ -5,6 +5,7 @@ import { figure3, type Figure3Result } from './figure3';
 import { buildPaperTable, comparisonsTable, PAPER_TABLE_IDS, type PaperTableId, type TableComparison } from './build-paper-table';
 import type { PaperTables } from './load-paper-tables';
 import type { ReportTable } from './report-table';
+import { tableGallery, type GalleryViewId, type TableGallery } from './table-gallery';
 
 export interface BuildReportOptions {
   /** Hard metrics (default) or the authors' soft versions. */
@@ -17,6 +18,8 @@ export interface BuildReportOptions {
   seed?: number;
   /** Metric of the paired statistics and agreement sentences; default `'dice'` (Figure 3 is always Dice, as in the paper). */
   pairedMetric?: Metric;
+  /** Results folder whose `overlays/` pictures the galleries show; without it the galleries list the cases only. */
+  resultsDir?: string;
 }
 
 export type TableKey = `table${PaperTableId}`;
@@ -37,6 +40,8 @@ export interface ReportData {
   paired: ReportTable;
   /** One sentence per table (and Figure 3) on agreement in direction with the paper. */
   agreement: string[];
+  /** Per table and Figure 3: A-FL vs FL on the best, median and worst case by A-FL's Dice ({@link tableGallery}). */
+  galleries: Record<TableKey | 'figure3', TableGallery>;
   /** Markdown of the agreement sentences, the five tables, Figure 3 and the paired statistics. */
   toMarkdown(options?: { heading?: number }): string;
 }
@@ -56,6 +61,8 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
   const agreement = agreementSentences({ paper, comparisons, tables, figure3: fig, metric: pairedMetric });
   const paired = comparisonsTable(comparisons, { resamples: options.resamples, metric: pairedMetric });
   const settings = [...new Set(results.map(settingOf))].sort();
+  const galleryOf = (v: GalleryViewId) => tableGallery(v, results, { dir: options.resultsDir, split });
+  const galleries = { ...Object.fromEntries(PAPER_TABLE_IDS.map((id) => [`table${id}`, galleryOf(id)])), figure3: galleryOf('figure3') } as Record<TableKey | 'figure3', TableGallery>;
   return {
     metrics,
     split,
@@ -67,6 +74,7 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
     comparisons,
     paired,
     agreement,
+    galleries,
     toMarkdown(opts = {}) {
       const h = opts.heading ?? 2;
       const parts = [

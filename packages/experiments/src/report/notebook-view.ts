@@ -9,6 +9,8 @@ import { comparisonsTable, type PaperTableId } from './build-paper-table';
 import { FIGURE3_GROUPS } from './figure3';
 import { loadResults } from './load-results';
 import type { ReportTable } from './report-table';
+import { sideBySidePng } from './render-overlay';
+import type { TableGallery } from './table-gallery';
 
 /** What a notebook shows: one of the paper's Tables 1–5, or Figure 3. */
 export type NotebookViewId = PaperTableId | 'figure3';
@@ -156,6 +158,39 @@ export interface NotebookView {
   agreement: string[];
   /** `paired` (when any) and the agreement sentences as Markdown. */
   statisticsMarkdown: string;
+  /** A-FL vs FL on the best, median and worst validation case by A-FL's Dice, as pictures ({@link NotebookGallery}). */
+  gallery: NotebookGallery;
+}
+
+/** A view's gallery for a notebook: `display.markdown(g.markdown)`, then per picture its caption and `display.png(png)`. */
+export interface NotebookGallery {
+  /** The heading, how the cases are chosen, and what is missing. */
+  markdown: string;
+  /** Per pair and rank: A-FL's overlay (left) and FL's (right) of the same case in one PNG. */
+  pictures: Array<{ caption: string; png: Uint8Array }>;
+  /** The gallery as data (cases, Dice, picture files). */
+  data: TableGallery;
+}
+
+/** Reads a gallery's pictures (when its results folder was given: `buildReport(…, { resultsDir })`). */
+export function notebookGallery(gallery: TableGallery): NotebookGallery {
+  const pictures: NotebookGallery['pictures'] = [];
+  const dataset: Record<string, string> = { picai: 'PI-CAI', brats: 'BraTS' };
+  for (const p of gallery.pairs) {
+    for (const c of p.cases) {
+      if (!c.aflPicture && !c.flPicture) continue;
+      const read = (f: string | null) => (f ? new Uint8Array(fs.readFileSync(f)) : null);
+      const ds = p.dataset.replace(/^phantom-/, '');
+      const dice = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+      pictures.push({
+        caption: `**${c.rank}** by A-FL's Dice — ${dataset[ds] ?? ds}, \`${p.model}\`, case \`${c.caseId}\`: A-FL (left) Dice ${dice(c.aflDice)}, FL (right) Dice ${dice(c.flDice)}`,
+        png: new Uint8Array(sideBySidePng([read(c.aflPicture), read(c.flPicture)])),
+      });
+    }
+  }
+  const notes = gallery.notes.map((n) => `- ${n}`).join('\n');
+  const markdown = `**Gallery: ${gallery.title}.** ${gallery.ranking}${pictures.length === 0 ? ' No picture to show.' : ''}\n${notes ? `\n${notes}\n` : ''}`;
+  return { markdown, pictures, data: gallery };
 }
 
 /**
@@ -173,13 +208,15 @@ export function notebookView(view: NotebookViewId, report: ReportData): Notebook
     : '**Agreement in direction with the paper**: n/a.\n';
   if (view === 'figure3') {
     const charts = [figure3GainSvg(report), figure3DiceSvg(report)];
-    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, paired: null, agreement, statisticsMarkdown: agreementMd };
+    const gallery = notebookGallery(report.galleries.figure3);
+    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, paired: null, agreement, statisticsMarkdown: agreementMd, gallery };
   }
   const table = report.tables[`table${view}`];
   const comparisons = report.comparisons.filter((c) => c.table === view);
   const paired = comparisonsTable(comparisons, { title: `Table ${view}: paired statistics on per-case Dice (a − b, same case and seed)` });
   const chartSvg = tableChartSvg(view, table);
-  return { title: table.title, table, chartSvg, charts: [chartSvg], paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}` };
+  const gallery = notebookGallery(report.galleries[`table${view}`]);
+  return { title: table.title, table, chartSvg, charts: [chartSvg], paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery };
 }
 
 const SHORT_MODEL: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };

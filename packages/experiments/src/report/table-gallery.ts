@@ -70,7 +70,7 @@ const GALLERY_SCOPE: Record<string, { datasets: string[]; models: ModelName[] | 
   5: { datasets: ['picai', 'brats'], models: ['resnet50-unet'], title: 'Table 5 (the full A-FL vs FL)' },
   figure3: { datasets: ['picai'], models: ['resnet50-unet'], title: 'Figure 3 (the cells of Table 1)' },
 };
-const MODEL_ORDER: string[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
+const MODEL_ORDER: ModelName[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
 
 const isFullAfl = (r: CellResult) => {
   const f = ablationOf(r);
@@ -122,8 +122,8 @@ export function tableGallery(view: GalleryViewId, results: readonly CellResult[]
       const f = fl.get(key) as CellResult;
       const flDice = new Map(f.cases.filter((k) => k.split === split).map((k) => [k.caseId, k.dice]));
       const ranked = a.cases
-        .filter((k) => k.split === split && flDice.has(k.caseId))
-        .map((k) => ({ caseId: k.caseId, dice: Number.isFinite(k.dice) ? k.dice : -Infinity }))
+        .filter((k) => k.split === split && flDice.has(k.caseId) && Number.isFinite(k.dice))
+        .map((k) => ({ caseId: k.caseId, dice: k.dice }))
         .sort((x, y) => y.dice - x.dice || (x.caseId < y.caseId ? -1 : x.caseId > y.caseId ? 1 : 0));
       const n = ranked.length;
       const picks: Array<[GalleryRank, number]> = n === 0 ? [] : n === 1 ? [['best', 0]] : n === 2 ? [['best', 0], ['worst', 1]] : [['best', 0], ['median', Math.floor((n - 1) / 2)], ['worst', n - 1]];
@@ -149,7 +149,8 @@ export function tableGallery(view: GalleryViewId, results: readonly CellResult[]
     }
   }
   const ranking =
-    `Cases of the \`${split}\` split that both cells scored, ranked by A-FL's hard Dice (ties by case id): the best, the median ` +
+    `Cases of the \`${split}\` split that both cells scored, ranked by A-FL's hard Dice (ties by case id; cases ` +
+    'without a Dice, i.e. with an empty ground truth, left out): the best, the median ' +
     '(the lower middle rank when the count is even) and the worst; FL is shown on the same cases. Each picture shows the ' +
     'axial slices with the most lesion (ground truth ∪ prediction) of the first image channel (T2W for PI-CAI, the first ' +
     'sequence for BraTS), ground truth green, prediction magenta, both yellow.';

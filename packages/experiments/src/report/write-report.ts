@@ -70,7 +70,7 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   const metrics = options.metrics ?? 'hard';
   const other: MetricView = metrics === 'hard' ? 'soft' : 'hard';
   const common = { split: options.split, resamples: options.resamples, seed: options.seed, pairedMetric: options.pairedMetric };
-  const report = buildReport(loaded.results, paper, { ...common, metrics });
+  const report = buildReport(loaded.results, paper, { ...common, metrics, resultsDir: options.dir });
   const otherView = buildReport(loaded.results, paper, { ...common, metrics: other });
   const missing = options.expected ? missingCells(loaded.results, options.expected, { cellIdOf: options.cellIdOf, invalidCellIds: loaded.invalidCellIds }) : [];
 
@@ -116,6 +116,10 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   lines.push('![Figure 3: Dice of FL and A-FL by smoothness and volume tertile](figure3.svg)', '');
   lines.push('Interactive version: [figure3.html](figure3.html).', '');
   lines.push('![Dice of Tables 1–4, paper vs ours](tables-dice.svg)', '');
+  lines.push('## Gallery: A-FL vs FL on the same cases', '');
+  for (const key of [...PAPER_TABLE_IDS.map((id) => `table${id}` as const), 'figure3' as const]) {
+    lines.push(report.galleries[key].toMarkdown({ heading: 3, relativeTo: outDir }));
+  }
   lines.push(`## Appendix: Tables 1–5 with ${viewName(other)}`, '');
   for (const id of PAPER_TABLE_IDS) lines.push(otherView.tables[`table${id}`].toMarkdown({ heading: 3 }));
   if (options.expected) {
