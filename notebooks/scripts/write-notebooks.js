@@ -60,13 +60,14 @@ function notebook(v) {
     cells: [
       markdown(`# ${v.title}\n\n**What the paper claims.** ${v.claim}\n\n**What this notebook shows.** The paper's numbers beside ours ` +
         `(mean ± sd over cases × seeds, and the difference), a chart, ${v.view === 'figure3' ? '' : 'the paired statistics of A-FL against each baseline on the same cases, and '}` +
-        `whether our result agrees in direction with the paper's. ${env}`),
+        `whether our result agrees in direction with the paper's, and a gallery: A-FL's and FL's predictions drawn on the ` +
+        `same validation cases (the best, median and worst by A-FL's Dice). ${env}`),
       code(
         "import { display } from 'tslab';\n" +
         "import * as afl from '@afl/experiments';\n\n" +
         'const settings = afl.notebookSettings(); // AFL_PROFILE, AFL_RESULTS, AFL_RUN_MISSING\n' +
         `const loaded = await afl.loadNotebookResults(${id}, settings);\n` +
-        'const report = afl.buildReport(loaded.results, afl.loadPaperTables());\n' +
+        'const report = afl.buildReport(loaded.results, afl.loadPaperTables(), { resultsDir: settings.dir });\n' +
         `const view = afl.notebookView(${id}, report);\n` +
         'display.markdown(loaded.summary);',
       ),
@@ -74,6 +75,8 @@ function notebook(v) {
       code('display.markdown(view.table.toMarkdown({ heading: 0 }));\nfor (const svg of view.charts) display.svg(svg);'),
       markdown(v.view === 'figure3' ? '## Agreement with the paper' : '## Paired statistics and agreement with the paper'),
       code('display.markdown(view.statisticsMarkdown);'),
+      markdown('## Gallery: A-FL vs FL on the same validation cases'),
+      code('display.markdown(view.gallery.markdown);\nfor (const p of view.gallery.pictures) {\n  display.markdown(p.caption);\n  display.png(p.png);\n}'),
     ],
     metadata: {
       kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
