@@ -20,6 +20,12 @@ export interface SegmentationCase {
   labels?: Uint8Array;
   /** Organ mask, `[D, H, W]` (prostate whole gland, brain), where the source has one. */
   organ?: Uint8Array;
+  /**
+   * Voxel index to RAS+ world (mm) affine of the preprocessed grid, file order (`[x, y, z]` = `[W, H, D]`), as a
+   * {@link Volume}'s. Set by the preprocessing pipelines, which carry the geometry through every spatial step, so a
+   * prediction on this grid can be resampled back onto the study's own grid.
+   */
+  affine?: number[][];
   /** Free-form facts (generation parameters, source files). */
   meta?: Record<string, unknown>;
 }

@@ -22,6 +22,8 @@ export interface Volume {
   dtype: VolumeDtype;
   /** Path the volume was read from ('' for volumes built in memory). */
   source: string;
+  /** DICOM tags a MetaImage header carries (`'0010|0020'`: patient ID, ...), by tag as written in the header. */
+  tags?: Record<string, string>;
 }
 
 /** Voxel types the readers and the writer handle. */

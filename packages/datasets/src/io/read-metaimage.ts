@@ -108,6 +108,13 @@ export function lpsToRas(affine: readonly (readonly number[])[]): number[][] {
   return affine.map((row, i) => (i < 2 ? row.map((v) => (v === 0 ? 0 : -v)) : [...row]));
 }
 
+/** The DICOM tags of a header (keys like `0010|0020`, lower-cased by the parser), or nothing when it has none. */
+function dicomTags(fields: Map<string, string>): { tags?: Record<string, string> } {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of fields) if (/^[0-9a-f]{4}\|[0-9a-f]{4}$/.test(key)) tags[key] = value;
+  return Object.keys(tags).length > 0 ? { tags } : {};
+}
+
 /**
  * Reads a MetaImage `.mha` (LOCAL data) or `.mhd` + data file (path relative to the header), raw or zlib/gzip
  * compressed (`CompressedData = True`), either byte order. The affine is converted from LPS to RAS.
@@ -213,6 +220,7 @@ export function* readMetaImageSteps(file: string, fn: string): IoSteps<DecodedVo
       affine: lpsToRas(metaImageLpsAffine(spacing, origin, direction)),
       dtype,
       source: file,
+      ...dicomTags(h.fields),
     },
     raw,
   };

@@ -106,6 +106,7 @@ export function volumesToCase(
     mask,
     labels,
     organ: organ ? Uint8Array.from(organ.data as ArrayLike<number>, (v) => (v !== 0 ? 1 : 0)) : undefined,
+    affine: vols[0].affine.map((r) => r.slice()),
     meta,
   };
 }

@@ -29,6 +29,7 @@ interface Header {
   spacing: [number, number, number];
   channels: string[];
   parts: { name: 'image' | 'mask' | 'labels' | 'organ'; bytes: number }[];
+  affine?: number[][];
   meta?: Record<string, unknown>;
 }
 
@@ -47,7 +48,7 @@ export class CaseDiskCache {
       const h = JSON.parse(fs.readFileSync(hp, 'utf8')) as Header;
       const buf = fs.readFileSync(bp);
       let off = 0;
-      const out: Partial<SegmentationCase> = { id: h.id, shape: h.shape, spacing: h.spacing, channels: h.channels, meta: h.meta };
+      const out: Partial<SegmentationCase> = { id: h.id, shape: h.shape, spacing: h.spacing, channels: h.channels, ...(h.affine ? { affine: h.affine } : {}), meta: h.meta };
       for (const p of h.parts) {
         const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + p.bytes));
         off += p.bytes;
@@ -73,7 +74,7 @@ export class CaseDiskCache {
     add('mask', c.mask);
     add('labels', c.labels);
     add('organ', c.organ);
-    const header: Header = { id: c.id, shape: c.shape, spacing: c.spacing, channels: c.channels, parts, meta: c.meta };
+    const header: Header = { id: c.id, shape: c.shape, spacing: c.spacing, channels: c.channels, ...(c.affine ? { affine: c.affine } : {}), parts, meta: c.meta };
     const tmp = `.${process.pid}.${Date.now()}`;
     fs.writeFileSync(path.join(this.dir, `${key}.bin${tmp}`), Buffer.concat(chunks));
     fs.renameSync(path.join(this.dir, `${key}.bin${tmp}`), path.join(this.dir, `${key}.bin`));

@@ -9,7 +9,7 @@ Commands:
   report    aggregate the result files of a grid into tables beside the paper's numbers, CSV and Figure 3
   train     train one cell (dataset, model, loss) and write its result file
   eval      score a trained checkpoint on a dataset split, write predictions and metrics
-  predict   predict the lesion mask of one case and write it as .nii.gz over the image's geometry
+  predict   segment a new study (image files) with a trained cell: mask, probabilities and overlay on the study's grid
   run-cell  run one cell of <out>/cells.json (what each Slurm array task or local worker runs)
 
 Run "afl <command> --help" for the options of a command.
@@ -71,9 +71,26 @@ Options:
 Loads the best checkpoint of a finished cell (its result file names the configuration), scores the split and
 writes the metrics as JSON.
 `,
-  predict: `Usage: afl predict <image files...> --cell FILE --out FILE.nii.gz
+  predict: `Usage: afl predict <t2w> [<adc> <hbv>] --cell FILE --out mask.nii.gz [options]
+       afl predict <t1> <t1ce> <t2> <flair> --cell FILE --out mask.nii.gz [options]      (BraTS cells)
 
-Predicts the lesion mask of one case with the best checkpoint of a finished cell and writes it with the geometry of
-the first image.
+Segments a new study with the best checkpoint of a finished cell: reads the image files (NIfTI or MetaImage), runs
+the preprocessing the cell was trained with (paper or authors' code; a phantom cell uses the pipeline of the dataset
+it stands for), predicts with sliding windows, maps the probabilities back onto the first image's grid through the
+inverse of every spatial step, and writes the mask with that image's shape and affine. Prints the lesion count,
+volume and the largest lesion.
+
+Options:
+  --cell FILE           a result file <results>/cells/<cell id>.json (its checkpoints/ folder must be beside cells/)
+  --out FILE            the mask, uint8 NIfTI (.nii.gz)
+  --probabilities FILE  also the lesion probabilities, float32 NIfTI
+  --png FILE            also a picture: the slices with most lesion, the prediction's contour over the first image
+  --truth FILE          a ground-truth mask on the first image's grid, drawn in the --png picture too
+  --gland FILE          PI-CAI whole-gland mask on the T2W grid: crop to it as in training (paper pipeline)
+  --threshold X         probability above which a voxel is lesion (default 0.5)
+  --backend NAME        TF.js backend (default: automatic)
+
+Example:
+  afl predict case_t2w.mha case_adc.mha case_hbv.mha --cell results/quick/cells/<id>.json --out mask.nii.gz --png overlay.png
 `,
 };

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createModel } from '@afl/models';
+import { PROFILES } from '../config';
+import { checkpointDir } from '../grid/run-cell';
+import { modelOptionsFor } from '../grid/model-options';
+import type { CellResult } from '../results/result-schema';
+import { writeModelWeights } from '../train/model-weights';
+import { readTensorFile } from '../train/tensor-file';
+import type { StudyModel } from './predict-study';
+import { STUDY_CHANNELS } from './study-files';
+
+/**
+ * The best checkpoint of a finished cell as a {@link StudyModel}: its network, and the dataset, pipeline and crop it
+ * was trained with. A phantom cell stands for the dataset it imitates (`phantom-picai` → PI-CAI). Needs no data folder.
+ */
+export function loadStudyModel(cellFile: string): StudyModel {
+  const fn = 'loadStudyModel';
+  if (!fs.existsSync(cellFile)) throw new Error(`Error in ${fn}: ${cellFile}: no such file (a result file in <results>/cells/).`);
+  let result: CellResult;
+  try {
+    result = JSON.parse(fs.readFileSync(cellFile, 'utf8')) as CellResult;
+  } catch {
+    throw new Error(`Error in ${fn}: ${cellFile} is not a JSON result file.`);
+  }
+  if (!result.cellId || !result.config) throw new Error(`Error in ${fn}: ${cellFile} is not an afl cell result (no cellId/config).`);
+  const cell = { ...result.config, cellId: result.cellId };
+  const best = path.join(checkpointDir(path.dirname(path.dirname(path.resolve(cellFile))), cell.cellId), 'best.ckpt');
+  if (!fs.existsSync(best)) throw new Error(`Error in ${fn}: ${best}: the cell's best checkpoint is missing.`);
+  const dataset = cell.dataset === 'brats' || cell.dataset === 'phantom-brats' ? 'brats' : 'picai';
+  const profile = PROFILES[cell.profile];
+  if (!profile) throw new Error(`Error in ${fn}: ${cellFile} names an unknown profile ${JSON.stringify(cell.profile)}.`);
+  const model = createModel(cell.model, modelOptionsFor(cell, STUDY_CHANNELS[dataset].length, profile.modelSize));
+  writeModelWeights(model, readTensorFile(best).arrays, best);
+  return {
+    model,
+    dataset,
+    pipeline: cell.protocol === 'authors-code' ? 'authors-code' : 'paper',
+    outputShape: cell.spatialDims === 3 ? cell.training.inputShape.slice() : profile[dataset].inputShape.slice(),
+    roiSize: cell.training.inputShape.slice(),
+    label: cell.cellId,
+  };
+}
