@@ -46,3 +46,30 @@ export type { AuthorsSoftMetricOptions } from './metrics/authors-soft';
 export { authorsSoftDice, authorsSoftIoU } from './metrics/authors-soft';
 export type { SurfaceDistanceOptions } from './metrics/surface-distance';
 export { hausdorff95, averageSurfaceDistance, surfaceDistances, maskSurface, squaredDistanceMap, percentile } from './metrics/surface-distance';
+
+// PI-CAI lesion-level evaluation (picai_eval 1.4.13 / report_guided_annotation 0.3.2 semantics)
+export type { ComponentLabels, Shape3d } from './metrics/picai/connected-components';
+export { labelComponents26 } from './metrics/picai/connected-components';
+export type {
+  CandidateConfidence,
+  CandidateThreshold,
+  ExtractLesionCandidatesOptions,
+  LesionCandidates,
+  Volume3d,
+} from './metrics/picai/extract-lesion-candidates';
+export { extractLesionCandidates, CANDIDATE_THRESHOLD_MODES } from './metrics/picai/extract-lesion-candidates';
+export type {
+  CaseConfidence,
+  DetectionPostprocess,
+  LesionRow,
+  OverlapFunction,
+  PicaiCaseOptions,
+  PicaiCaseResult,
+} from './metrics/picai/evaluate-case';
+export { evaluatePicaiCase, OVERLAP_FUNCTIONS } from './metrics/picai/evaluate-case';
+export type { EvaluatePicaiOptions, PicaiCase, PicaiMetrics } from './metrics/picai/evaluate-picai';
+export { evaluatePicai, frocSensitivityAt } from './metrics/picai/evaluate-picai';
+export type { LesionWiseF1, LesionWiseF1Options } from './metrics/picai/lesion-wise-f1';
+export { lesionWiseF1 } from './metrics/picai/lesion-wise-f1';
+export type { Assignment } from './metrics/picai/linear-sum-assignment';
+export { linearSumAssignment } from './metrics/picai/linear-sum-assignment';

@@ -94,14 +94,13 @@ export function labelComponents26(foreground: Uint8Array, shape: Shape3d): Compo
 }
 
 /**
- * True when some voxel of `mask` lies within one 26-neighbourhood step of a voxel of `other` (or on it): the test
- * `(mask & binary_dilation(other, np.ones((3, 3, 3)))).any()`.
+ * True when some voxel of `voxels` (flat indices) lies within one 26-neighbourhood step of a non-zero voxel of
+ * `other` (or on it): the test `(mask & binary_dilation(other, np.ones((3, 3, 3)))).any()`.
  */
-export function touches26(mask: Uint8Array, other: Uint8Array, shape: Shape3d): boolean {
+export function touches26(voxels: readonly number[], other: Uint8Array, shape: Shape3d): boolean {
   const [depth, height, width] = shape;
   const plane = height * width;
-  for (let v = 0; v < mask.length; v++) {
-    if (mask[v] === 0) continue;
+  for (const v of voxels) {
     const z = (v / plane) | 0;
     const rem = v - z * plane;
     const y = (rem / width) | 0;

@@ -78,7 +78,7 @@ interface Parsed {
   minVoxels: number;
   numLesions: number;
   factor: number;
-  removeAdjacent: boolean;
+  removeAdjacentLesionCandidates: boolean;
   roundDecimals: number | null;
   failsafe: number;
 }
@@ -104,7 +104,7 @@ function parseOptions(fn: string, o: ExtractLesionCandidatesOptions): Parsed {
   if (!Number.isFinite(failsafe) || failsafe <= 0) {
     throw aflError(fn, `maxProbFailsafeStoppingThreshold must be a positive number, got ${failsafe}.`);
   }
-  return { threshold, minVoxels, numLesions, factor, removeAdjacent: o.removeAdjacentLesionCandidates ?? true, roundDecimals, failsafe };
+  return { threshold, minVoxels, numLesions, factor, removeAdjacentLesionCandidates: o.removeAdjacentLesionCandidates ?? true, roundDecimals, failsafe };
 }
 
 /** numpy's `round(x, decimals)`: scale, round half to even, unscale (in double). */
@@ -127,42 +127,50 @@ function maxOf(a: Float32Array): number {
   return m;
 }
 
+interface Extracted {
+  hard: Float32Array;
+  confidences: CandidateConfidence[];
+  labels: Int32Array;
+}
+
 /**
- * RGA's static extraction: voxels below `threshold` (compared in float32) are cleared, 26-connected components of
- * the rest with more than `minVoxels` voxels become candidates holding their max.
+ * The components of RGA's static extraction: voxels below `threshold` (compared in float32) are cleared, and the
+ * 26-connected components of the rest with more than `minVoxels` voxels are kept (`kept[k]`), each with its
+ * confidence `conf[k]` (its max, optionally rounded).
  */
-function extractStatic(
-  prob: Float32Array,
-  shape: Shape3d,
-  threshold: number,
-  minVoxels: number,
-  roundDecimals: number | null,
-): Extracted {
+function staticComponents(prob: Float32Array, shape: Shape3d, threshold: number, minVoxels: number, roundDecimals: number | null, fg: Uint8Array) {
   const t = Math.fround(threshold);
   const n = prob.length;
-  const fg = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = prob[i];
-    if (!(v < t) && v !== 0) fg[i] = 1;
+    fg[i] = !(v < t) && v !== 0 ? 1 : 0;
   }
   const { labels, count, sizes } = labelComponents26(fg, shape);
-  const compMax = new Float64Array(count + 1).fill(0); // np.max over the whole blob, zeros included
+  const conf = new Float64Array(count + 1).fill(0); // np.max over the whole blob, zeros included
   for (let i = 0; i < n; i++) {
     const k = labels[i];
-    if (k !== 0 && prob[i] > compMax[k]) compMax[k] = prob[i];
+    if (k !== 0 && prob[i] > conf[k]) conf[k] = prob[i];
   }
-  const conf = new Float64Array(count + 1);
-  const confidences: CandidateConfidence[] = [];
+  const kept = new Uint8Array(count + 1);
   for (let k = 1; k <= count; k++) {
     if (sizes[k - 1] <= minVoxels) continue;
-    conf[k] = roundDecimals === null ? compMax[k] : numpyRound(compMax[k], roundDecimals);
-    confidences.push({ index: k, confidence: conf[k] });
+    kept[k] = 1;
+    if (roundDecimals !== null) conf[k] = numpyRound(conf[k], roundDecimals);
   }
+  return { labels, count, kept, conf };
+}
+
+/** RGA's `extract_lesion_candidates_static`: kept components hold their confidence. */
+function extractStatic(prob: Float32Array, shape: Shape3d, threshold: number, minVoxels: number, roundDecimals: number | null): Extracted {
+  const n = prob.length;
+  const { labels, count, kept, conf } = staticComponents(prob, shape, threshold, minVoxels, roundDecimals, new Uint8Array(n));
+  const confidences: CandidateConfidence[] = [];
+  for (let k = 1; k <= count; k++) if (kept[k]) confidences.push({ index: k, confidence: conf[k] });
   const hard = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const k = labels[i];
     if (k === 0) continue;
-    if (sizes[k - 1] <= minVoxels) {
+    if (!kept[k]) {
       labels[i] = 0;
       continue;
     }
@@ -172,13 +180,11 @@ function extractStatic(
   return { hard, confidences, labels };
 }
 
-interface Extracted {
-  hard: Float32Array;
-  confidences: CandidateConfidence[];
-  labels: Int32Array;
-}
-
-/** RGA's dynamic extraction (version 1 = `'dynamic'`, 2 = `'dynamic-v2'`). */
+/**
+ * RGA's dynamic extraction (version 1 = `'dynamic'`, 2 = `'dynamic-v2'`). Each round thresholds the remaining map
+ * at its max / factor, keeps the static candidate with the highest confidence (the first in label order on a tie:
+ * distinct candidates never touch, so this is the first component of RGA's `hard_blobs == max` mask) and clears it.
+ */
 function extractDynamic(prob: Float32Array, shape: Shape3d, p: Parsed, version: 1 | 2): Extracted {
   const n = prob.length;
   const working = Float32Array.from(prob);
@@ -186,34 +192,46 @@ function extractDynamic(prob: Float32Array, shape: Shape3d, p: Parsed, version: 
   const stored = new Uint8Array(n);
   const labels = new Int32Array(n);
   const confidences: CandidateConfidence[] = [];
-  const mask = new Uint8Array(n);
+  const fg = new Uint8Array(n);
   while (confidences.length < p.numLesions) {
     const index = confidences.length + 1;
     const maxProb = maxOf(working);
     if (maxProb < p.failsafe) break;
     const threshold = Math.fround(maxProb / p.factor);
-    const step = extractStatic(working, shape, threshold, p.minVoxels, p.roundDecimals);
-    const blobMax = maxOf(step.hard);
+    const comps = staticComponents(working, shape, threshold, p.minVoxels, p.roundDecimals, fg);
+    // the highest candidate value (float32, as stored in RGA's float32 hard_blobs) and the first candidate holding it
+    let blobMax = 0;
+    let best = 0;
+    for (let k = 1; k <= comps.count; k++) {
+      if (!comps.kept[k]) continue;
+      const c = Math.fround(comps.conf[k]);
+      if (c > blobMax) {
+        blobMax = c;
+        best = k;
+      }
+    }
     if (blobMax === 0 && version >= 2) {
       // only too-small components above the threshold: clear everything above it and go on
       for (let i = 0; i < n; i++) if (working[i] > threshold) working[i] = 0;
       continue;
     }
-    // the first component (raster order) of the voxels holding the highest confidence
-    for (let i = 0; i < n; i++) mask[i] = step.hard[i] === blobMax ? 1 : 0;
-    const first = labelComponents26(mask, shape).labels;
-    for (let i = 0; i < n; i++) mask[i] = first[i] === 1 ? 1 : 0;
-    const adjacent = p.removeAdjacent && touches26(mask, stored, shape);
+    // version 1 with no candidate: RGA's mask `hard_blobs == 0` is the whole volume
+    const voxels: number[] = [];
+    if (blobMax === 0) {
+      for (let i = 0; i < n; i++) voxels.push(i);
+    } else {
+      for (let i = 0; i < n; i++) if (comps.labels[i] === best) voxels.push(i);
+    }
+    const adjacent = p.removeAdjacentLesionCandidates && touches26(voxels, stored, shape);
     if (!adjacent) {
-      for (let i = 0; i < n; i++) {
-        if (mask[i] === 0) continue;
-        hard[i] += step.hard[i];
+      for (const i of voxels) {
+        if (blobMax !== 0) hard[i] += blobMax;
         labels[i] += index;
         stored[i] = hard[i] > 0 ? 1 : 0;
       }
       confidences.push({ index, confidence: blobMax });
     }
-    for (let i = 0; i < n; i++) if (mask[i] !== 0) working[i] = 0;
+    for (const i of voxels) working[i] = 0;
   }
   return { hard, confidences, labels };
 }
