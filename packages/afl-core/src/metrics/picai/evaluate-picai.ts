@@ -178,7 +178,7 @@ export function evaluatePicai(cases: readonly PicaiCase[], options: EvaluatePica
     for (let k = 0; k < prThresholds.length; k++) if (prThresholds[k] === 0) precision[k] = 0;
     let sum = 0;
     for (let k = 0; k + 1 < recall.length; k++) sum += (recall[k + 1] - recall[k]) * precision[k];
-    ap = -sum;
+    ap = 0 - sum; // (0 - 0 is +0, unlike -0)
   }
 
   // case-level ROC
