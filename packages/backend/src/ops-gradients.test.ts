@@ -1,58 +1,12 @@
 import { it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { batchNormalization } from './layers/index';
 import { gradCheck, maxRelError, randomTensor } from './testing/grad-check';
 import { describeOnEachBackend } from './testing/backends';
-
-type Case = [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor, number, number];
-
-// [name, input shapes, f, finite-difference step, tolerance]. Piecewise-linear ops
-// (relu, max pooling, nearest resize) use inputs whose kinks are further than h away
-// with probability ~1 for these sizes and a small step.
-const CASES: Case[] = [
-  ['maxPool 2-D', [[1, 6, 6, 2]], (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), 1e-3, 1e-2],
-  ['avgPool 2-D', [[1, 6, 6, 2]], (x) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'same'), 0.5, 1e-4],
-  ['maxPool3d', [[1, 4, 4, 6, 2]], (x) => tf.maxPool3d(x as tf.Tensor5D, 2, 2, 'valid'), 1e-3, 1e-2],
-  ['maxPool3d [2, 2, 2] forward equals the window maxima', [[2, 4, 4, 6, 3]], (x) => {
-    // Reference: the max of the 8 strided sub-grids (phase slices), by elementwise maximum.
-    const parts: tf.Tensor[] = [];
-    for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let c = 0; c < 2; c++) {
-      parts.push(tf.stridedSlice(x, [0, a, b, c, 0], [2, 4, 4, 6, 3], [1, 2, 2, 2, 1]));
-    }
-    const ref = parts.reduce((m, p) => tf.maximum(m, p));
-    const got = tf.maxPool3d(x as tf.Tensor5D, 2, 2, 'valid');
-    if (tf.max(tf.abs(tf.sub(got, ref))).dataSync()[0] !== 0) throw new Error('maxPool3d differs from the window maxima');
-    return got;
-  }, 1e-3, 1e-2],
-  ['conv3d + bias (per-channel Add), batch 2', [[2, 3, 4, 4, 2], [3, 3, 3, 2, 3], [3]], (x, w, b) => tf.add(tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, 1, 'same'), b), 0.5, 1e-4],
-  ['sum over the spatial axes of a batch of 1 (bias gradient shape)', [[1, 3, 4, 5, 2]], (x) => tf.mul(tf.sum(x, [1, 2, 3]), tf.tensor2d([[1.5, -2]])), 0.5, 1e-4],
-  ['maxPool3d anisotropic [1, 2, 2]', [[1, 3, 4, 4, 2]], (x) => tf.maxPool3d(x as tf.Tensor5D, [1, 2, 2], [1, 2, 2], 'valid'), 1e-3, 1e-2],
-  ['avgPool3d', [[1, 4, 4, 4, 2]], (x) => tf.avgPool3d(x as tf.Tensor5D, 2, 2, 'valid'), 0.5, 1e-4],
-  ['concat + split rank 5 (channels)', [[1, 2, 3, 4, 2], [1, 2, 3, 4, 3]], (a, b) => {
-    const [p, q] = tf.split(tf.concat([a, b], 4), [4, 1], 4);
-    return tf.add(tf.mul(p, 2), tf.sum(q));
-  }, 0.5, 1e-4],
-  ['concat rank 4 (channels)', [[1, 3, 4, 2], [1, 3, 4, 3]], (a, b) => tf.concat([a, b], 3), 0.5, 1e-4],
-  ['add, multiply with broadcasting', [[1, 2, 3, 4, 2], [2]], (a, b) => tf.mul(tf.add(a, b), a), 1e-2, 5e-3],
-  ['sigmoid', [[2, 3, 4, 2]], (x) => tf.sigmoid(x), 1e-2, 5e-3],
-  ['relu', [[2, 3, 4, 2]], (x) => tf.relu(x), 1e-3, 1e-2],
-  ['resizeBilinear x2', [[1, 3, 4, 2]], (x) => tf.image.resizeBilinear(x as tf.Tensor4D, [6, 8]), 0.5, 1e-4],
-  ['resizeBilinear half-pixel x2', [[1, 3, 4, 2]], (x) => tf.image.resizeBilinear(x as tf.Tensor4D, [6, 8], false, true), 0.5, 1e-4],
-  ['resizeNearestNeighbor x2', [[1, 3, 4, 2]], (x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [6, 8]), 0.5, 1e-4],
-  ['upSampling2d bilinear layer', [[1, 3, 4, 2]], (x) => tfl.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }).apply(x) as tf.Tensor, 0.5, 1e-4],
-  ['upSampling2d nearest layer', [[1, 3, 4, 2]], (x) => tfl.layers.upSampling2d({ size: [2, 2] }).apply(x) as tf.Tensor, 0.5, 1e-4],
-  ['softmax', [[2, 3, 4, 3]], (x) => tf.softmax(x), 1e-2, 5e-3],
-  ['batchNorm rank 4 (FusedBatchNorm gradient, through moments)', [[2, 3, 4, 3], [3], [3]], (x, g, b) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    return tf.batchNorm(x, mean, variance, b, g, 1e-3);
-  }, 1e-2, 2e-2],
-  ['batchNormalization layer rank 5, training', [[2, 2, 3, 4, 3]], (x) => batchNormalization({}).apply(x, { training: true }) as tf.Tensor, 1e-2, 2e-2],
-];
+import { OP_CASES } from './testing/gradient-cases';
 
 describeOnEachBackend('op gradients', () => {
-  for (const [name, shapes, f, h, tol] of CASES) {
+  for (const [name, shapes, f, h, tol] of OP_CASES) {
     it(`${name}: gradients match central differences`, () => {
       const xs = shapes.map((s, i) => randomTensor(s, 11 + i));
       const err = maxRelError(gradCheck(f, xs, { h }));

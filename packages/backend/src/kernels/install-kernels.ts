@@ -12,6 +12,7 @@ import { maxPool3dGradKernel, maxPool3dKernel, maxPoolGradKernel, maxPoolGradNat
 import { resizeBilinearGradKernel } from './resize-bilinear-grad';
 import { conv3dBackpropFilterKernel, conv3dBackpropInputKernel, conv3dKernel } from './conv3d-via-conv2d';
 import { nativeConvKernels, withNative } from './native-conv';
+import { WEBGPU_BINARY_OPS, webgpuKernels } from './webgpu-kernels';
 
 const installed = new Set<string>();
 
@@ -40,6 +41,13 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
     MaxPool3DGrad: 'slow; native pass for filter == stride when the addon is active',
     MaxPool3D: 'slow; native pass for filter == stride when the addon is active',
   },
+  webgpu: {
+    Conv3D: "negative 'same' padding when kernel < stride (grid shifted by one voxel); depth-folded conv2d, which clamps it",
+    Conv3DBackpropInputV2: 'same geometry fix as Conv3D',
+    Conv3DBackpropFilterV2: 'same geometry fix as Conv3D',
+    ResizeBilinearGrad: 'ignores halfPixelCenters (trilinear upsampling gradients wrong); two batched matMuls',
+    ...Object.fromEntries(WEBGPU_BINARY_OPS.map((op) => [op, 'rank >= 5 with a per-channel vector (conv3d bias add): WGSL shader fails to compile (vec5 indexing), output zeros; folded to rank 2'])),
+  },
   cpu: {
     Conv2D: 'native im2col + OpenBLAS sgemm when the addon is built; else stock',
     FusedConv2D: 'native (bias, relu) when the addon is built; else stock',
@@ -62,8 +70,8 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
 };
 
 /**
- * Register this package's kernels for `backendName` (`'wasm'` or `'cpu'`;
- * other backends get nothing). Idempotent. Returns the kernel names installed.
+ * Register this package's kernels for `backendName` (`'wasm'`, `'cpu'` or
+ * `'webgpu'`; other backends get nothing). Idempotent. Returns the kernel names installed.
  * The convolution kernels run on the native addon (`native/conv.c`: im2col +
  * OpenBLAS sgemm) when it is built and enabled, and otherwise on the
  * formulations described in KERNEL_OVERRIDES (or the stock kernel).
@@ -71,6 +79,13 @@ export const KERNEL_OVERRIDES: Record<string, Record<string, string>> = {
 export function installKernels(backendName: string): string[] {
   const names = Object.keys(KERNEL_OVERRIDES[backendName] ?? {});
   if (installed.has(backendName)) return names;
+  if (backendName === 'webgpu') {
+    // tf-op formulations only (no synchronous reads, no native addon: the tensors live on the GPU).
+    const impls = webgpuKernels();
+    for (const name of names) overrideKernel(name, backendName, impls[name]);
+    installed.add(backendName);
+    return names;
+  }
   const impls: Record<string, OpKernel> = {
     Conv2DBackpropFilter: conv2dBackpropFilterKernel,
     Conv2DBackpropInput: conv2dBackpropInputKernel,
