@@ -1,7 +1,7 @@
 import type { EvaluatedCase } from '../inference/evaluate-cases';
 import type { CellConfig } from '../results/result-schema';
 import { LOSS_LABELS } from '../report/case-rows';
-import { writeOverlay } from '../report/render-overlay';
+import { overlaySlices, writeOverlay } from '../report/render-overlay';
 import { overlayFile } from '../report/table-gallery';
 
 /** The loss of a cell in the overlay font's characters (upper case, ASCII): `A-FL`, `FL`, `A-FL (ALPHA_VA+GAMMA_VA)`. */
@@ -14,8 +14,10 @@ export function overlayLossLabel(config: Pick<CellConfig, 'loss' | 'ablation'>):
 
 /**
  * Draws one evaluated case ({@link renderOverlay}: the first image channel, T2W for PI-CAI and the first sequence
- * for BraTS, with the ground truth's and the prediction's (p > 0.5) contours on the 3 axial slices with the most
- * lesion) into `<outDir>/overlays/<cellId>/<caseId>.png`. Reads the tensors asynchronously. Returns the file.
+ * for BraTS, with the ground truth's and the prediction's (p > 0.5) contours) into
+ * `<outDir>/overlays/<cellId>/<caseId>.png`. The slices are the 3 axial ones with the most ground-truth lesion, so
+ * that every cell shows the same slices of a case (by truth ∪ prediction when the truth is empty). Reads the
+ * tensors asynchronously. Returns the file.
  */
 export async function writeCaseOverlay(outDir: string, cell: CellConfig & { cellId: string }, evaluated: EvaluatedCase, options: { slices?: number } = {}): Promise<string> {
   const { image, mask, probabilities, result } = evaluated;
@@ -28,12 +30,15 @@ export async function writeCaseOverlay(outDir: string, cell: CellConfig & { cell
   for (let i = 0; i < n; i++) first[i] = pixels[i * channels];
   const prediction = new Uint8Array(n);
   for (let i = 0; i < n; i++) prediction[i] = probs[i] > 0.5 ? 1 : 0;
+  const count = options.slices ?? 3;
+  const hasTruth = Array.prototype.some.call(truth, (v: number) => v > 0.5);
+  const slices = overlaySlices(shape, count, hasTruth ? [truth] : [truth, prediction]);
   const file = overlayFile(outDir, cell.cellId, result.caseId);
   const dice = Number.isFinite(result.dice) ? result.dice.toFixed(3) : 'N/A';
   writeOverlay(file, { data: first, shape }, {
     truth: { data: truth, shape },
     prediction: { data: prediction, shape },
-    slices: options.slices ?? 3,
+    slices,
     title: `${overlayLossLabel(cell)}  ${cell.model}  ${result.caseId}  DICE ${dice}`,
   });
   return file;

@@ -152,8 +152,8 @@ export function tableGallery(view: GalleryViewId, results: readonly CellResult[]
     `Cases of the \`${split}\` split that both cells scored, ranked by A-FL's hard Dice (ties by case id; cases ` +
     'without a Dice, i.e. with an empty ground truth, left out): the best, the median ' +
     '(the lower middle rank when the count is even) and the worst; FL is shown on the same cases. Each picture shows the ' +
-    'axial slices with the most lesion (ground truth ∪ prediction) of the first image channel (T2W for PI-CAI, the first ' +
-    'sequence for BraTS), ground truth green, prediction magenta, both yellow.';
+    '3 axial slices with the most ground-truth lesion (the same slices for both losses) of the first image channel (T2W ' +
+    'for PI-CAI, the first sequence for BraTS): ground truth green, prediction magenta, both yellow.';
   const title = `${scope.title}: A-FL vs FL on the same ${split === 'val' ? 'validation' : 'test'} cases`;
   return {
     view,
