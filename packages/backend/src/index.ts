@@ -7,6 +7,8 @@ import * as layers from './layers/index';
 
 export { initBackend, releaseBackend, wasmBinaryDir, BACKEND_NAMES } from './init-backend';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
+export { describeBackends, cpuSimdFlags } from './describe-backends';
+export type { BackendsReport, BackendReport } from './describe-backends';
 export { probeWebgpuAdapter, softwareAdapterReason, WEBGPU_INSTALL_HINT } from './webgpu/dawn-setup';
 export type { AdapterDescription } from './webgpu/dawn-setup';
 export { installKernels, KERNEL_OVERRIDES } from './kernels/install-kernels';

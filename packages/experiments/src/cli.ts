@@ -17,7 +17,8 @@ import { writeReport } from './report/write-report';
 import { loadCell } from './cli/cell-model';
 import { evaluateLoadedCell } from './cli/eval-predict';
 import { predictStudyCommand } from './cli/predict-command';
-import { BACKEND_NAMES, initBackend } from '@afl/backend';
+import { BACKEND_NAMES, describeBackends, initBackend } from '@afl/backend';
+import { formatDoctor } from './cli/doctor';
 
 const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 const PROTOCOL_NAMES = Object.keys(PROTOCOLS) as ProtocolName[];
@@ -245,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (!(command in HELP) || command === 'main') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: grid, report, train, eval, predict (afl --help)`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: grid, report, train, eval, predict, doctor (afl --help)`);
   }
   if (parsed.flags.help) {
     process.stdout.write(HELP[command]);
@@ -257,6 +258,7 @@ export async function main(argv: string[]): Promise<number> {
   else if (command === 'train') await trainCommand(parsed);
   else if (command === 'eval') await evalCommand(parsed);
   else if (command === 'predict') await predictCommand(parsed);
+  else if (command === 'doctor') process.stdout.write(formatDoctor(await describeBackends()));
   return 0;
 }
 

@@ -11,6 +11,7 @@ Commands:
   eval      score a trained checkpoint on a dataset split, write predictions and metrics
   predict   segment a new study (image files) with a trained cell: mask, probabilities and overlay on the study's grid
   run-cell  run one cell of <out>/cells.json (what each Slurm array task or local worker runs)
+  doctor    which TF.js backends work here (native TensorFlow, WebGPU adapter, wasm SIMD + native kernels, cpu) and why
 
 Run "afl <command> --help" for the options of a command.
 
@@ -33,7 +34,7 @@ Options:
   --epochs N          override the number of epochs
   --lr X              override the learning rate
   --out DIR           results folder (default results/<profile>)
-  --backend NAME      tensorflow, wasm or cpu (default: best available; also AFL_BACKEND)
+  --backend NAME      tensorflow, webgpu, wasm or cpu (default: best available; also AFL_BACKEND)
   --picai DIR         PI-CAI 2022 root (paper profile)
   --brats DIR         BraTS 2018 or MSD Task01 root (paper profile)
   --only LIST         run only these cell indices of <out>/cells.json
@@ -47,6 +48,13 @@ Options:
 
 Runs cell N of DIR/cells.json and writes DIR/cells/<cellId>.json; resumes from its checkpoint. On SIGUSR1 or
 SIGTERM it saves a checkpoint after the current step and exits with code 3 (requeue me).
+`,
+  doctor: `Usage: afl doctor
+
+Prints Node's and the TF.js packages' versions, each backend (tensorflow, webgpu, wasm, cpu) available or not and
+why (webgpu: the adapter and whether it is a software rasteriser such as llvmpipe, used only with --backend webgpu /
+AFL_BACKEND=webgpu; wasm: SIMD, the native kernels and the CPU's AVX2/AVX-512 flags) and the backend that is picked
+automatically.
 `,
   report: `Usage: afl report [--out DIR] [--profile NAME] [--metrics hard|soft]
 
