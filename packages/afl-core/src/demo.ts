@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   });
 
   console.log(`A-FL demo on a built-in example: ${cases.length} synthetic lesion masks of ${SHAPE.join(' x ')} voxels (backend ${tf.getBackend()})\n`);
-  const p = adaptiveParameters(mask);
+  const p = await adaptiveParameters(mask);
   const rows = [
     ['alphaVa (eq. 1)', p.alphaVa],
     ['gammaVa (eq. 2)', p.gammaVa],
@@ -66,16 +66,16 @@ async function main(): Promise<void> {
   const header = `${''.padEnd(26)}${names.map((n) => n.padStart(24)).join('')}`;
   console.log('Adaptive parameters per case');
   console.log(header);
-  for (const [label, t] of rows) console.log(`${label.padEnd(26)}${Array.from(t.dataSync()).map((v) => fmt(v).padStart(24)).join('')}`);
+  for (const [label, t] of rows) console.log(`${label.padEnd(26)}${Array.from(await t.data()).map((v) => fmt(v).padStart(24)).join('')}`);
   disposeAdaptiveParameters(p);
 
   console.log('\nLosses per case (mean over voxels; lower is better)');
   console.log(header);
   for (const name of LOSS_NAMES) {
-    const values = tf.tidy(() => {
-      const loss = createLoss(name);
-      return names.map((_, i) => loss(tf.slice(mask, i, 1), tf.slice(logits, i, 1)).dataSync()[0]);
-    });
+    const loss = createLoss(name);
+    const perCase = tf.tidy(() => tf.stack(names.map((_, i) => loss(tf.slice(mask, i, 1), tf.slice(logits, i, 1)))));
+    const values = Array.from(await perCase.data());
+    perCase.dispose();
     console.log(`${name.padEnd(26)}${values.map((v) => fmt(v).padStart(24)).join('')}`);
   }
 
@@ -83,12 +83,12 @@ async function main(): Promise<void> {
   console.log('\nMetrics of the prediction per case');
   console.log(header);
   const metrics: Array<[string, number[]]> = [
-    ['Dice', diceScore(mask, probs)],
-    ['IoU', iouScore(mask, probs)],
-    ['sensitivity', sensitivity(mask, probs)],
-    ['specificity', specificity(mask, probs)],
-    ['HD95 (voxels)', hausdorff95(mask, probs)],
-    ["authors' soft Dice", authorsSoftDice(mask, logits)],
+    ['Dice', await diceScore(mask, probs)],
+    ['IoU', await iouScore(mask, probs)],
+    ['sensitivity', await sensitivity(mask, probs)],
+    ['specificity', await specificity(mask, probs)],
+    ['HD95 (voxels)', await hausdorff95(mask, probs)],
+    ["authors' soft Dice", await authorsSoftDice(mask, logits)],
   ];
   for (const [label, values] of metrics) console.log(`${label.padEnd(26)}${values.map((v) => fmt(v).padStart(24)).join('')}`);
   console.log('\ngammaMSa / gammaVa (surface per volume) is largest for the small and irregular lesions.');

@@ -4,10 +4,11 @@ export type { Reduction } from './reduction';
 export { REDUCTIONS } from './reduction';
 
 export type { AdaptiveParameters, AdaptiveParametersOptions, MaskGradient } from './losses/adaptive-parameters';
-export { adaptiveParameters, disposeAdaptiveParameters, MASK_GRADIENTS } from './losses/adaptive-parameters';
+export { adaptiveParameters, adaptiveParametersOnDevice, disposeAdaptiveParameters, MASK_GRADIENTS } from './losses/adaptive-parameters';
 export type { AdaptiveAlphaMode, AdaptiveFocalLossOptions, EffectiveAdaptiveParameters } from './losses/adaptive-focal';
 export {
   adaptiveFocalLoss,
+  prepareAdaptiveFocalParameters,
   effectiveParameters,
   ADAPTIVE_ALPHA_MODES,
   FOCAL_DEFAULT_ALPHA,
@@ -23,7 +24,7 @@ export type { TverskyLossOptions } from './losses/tversky';
 export { tverskyLoss } from './losses/tversky';
 export type { DiceCELossOptions, DiceFocalLossOptions } from './losses/compound';
 export { diceCELoss, diceFocalLoss } from './losses/compound';
-export type { LossFunction, LossName, LossOptionsByName } from './losses/create-loss';
+export type { LossFunction, LossName, LossOptionsByName, PreparedLoss } from './losses/create-loss';
 export { createLoss, LOSS_NAMES } from './losses/create-loss';
 
 export type { ConfusionCounts, HardMetricOptions } from './metrics/confusion';

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertAllClose, assertClose, gradientCheck, maskFrom, seededRandom } from '../testing/helpers';
-import { adaptiveFocalLoss, AdaptiveFocalLossOptions } from './adaptive-focal';
+import { adaptiveFocalLoss, AdaptiveFocalLossOptions, prepareAdaptiveFocalParameters } from './adaptive-focal';
+import { createLoss } from './create-loss';
 import { adaptiveParameters, disposeAdaptiveParameters } from './adaptive-parameters';
 import { focalLoss } from './focal';
 
@@ -44,9 +45,9 @@ function referenceSampleLoss(
   return total / target.length;
 }
 
-function paramsOf(mask: tf.Tensor) {
-  const p = adaptiveParameters(mask);
-  const out = { alphaVa: p.alphaVa.arraySync(), gammaVa: p.gammaVa.arraySync(), gammaMSa: p.gammaMSa.arraySync() };
+async function paramsOf(mask: tf.Tensor) {
+  const p = await adaptiveParameters(mask);
+  const out = { alphaVa: await p.alphaVa.array(), gammaVa: await p.gammaVa.array(), gammaMSa: await p.gammaMSa.array() };
   disposeAdaptiveParameters(p);
   return out;
 }
@@ -67,14 +68,14 @@ describe('adaptiveFocalLoss', () => {
     }
   }
 
-  it('matches a naive float64 implementation in every mode and ablation, per sample', () => {
+  it('matches a naive float64 implementation in every mode and ablation, per sample', async () => {
     for (const [k, o] of modes.entries()) {
       const channels = o.alpha === 'authors-code' ? 2 : 1;
       const a = randomCase(100 + k, [3, 4, 5], channels, 0.15);
       const b = randomCase(200 + k, [3, 4, 5], channels, 0.4);
       const yTrue = tf.concat([a.yTrue, b.yTrue]);
       const yPred = tf.concat([a.yPred, b.yPred]);
-      const p = paramsOf(yTrue);
+      const p = await paramsOf(yTrue);
       const perSample = adaptiveFocalLoss(yTrue, yPred, { ...o, reduction: 'none' });
       assert.deepEqual(perSample.shape, [2]);
       const expected = [a, b].map((s, i) =>
@@ -97,20 +98,20 @@ describe('adaptiveFocalLoss', () => {
     tf.dispose([c.yTrue, c.yPred, afl, fl]);
   });
 
-  it("per sample equals MONAI's FocalLoss with gamma = gammaAdaptive and alpha = alphaVa ('classwise')", () => {
+  it("per sample equals MONAI's FocalLoss with gamma = gammaAdaptive and alpha = alphaVa ('classwise')", async () => {
     const c = randomCase(4, [8, 8], 1, 0.1);
-    const p = paramsOf(c.yTrue);
+    const p = await paramsOf(c.yTrue);
     const afl = adaptiveFocalLoss(c.yTrue, c.yPred);
     const fl = focalLoss(c.yTrue, c.yPred, { alpha: p.alphaVa[0], gamma: p.gammaVa[0] + p.gammaMSa[0] });
     assertClose(afl.dataSync()[0], fl.dataSync()[0], 1e-6, 0, 'A-FL vs focal');
     tf.dispose([c.yTrue, c.yPred, afl, fl]);
   });
 
-  it('uses precomputed parameters (e.g. from the whole patient volume) when given', () => {
+  it('uses precomputed parameters (e.g. from the whole patient volume) when given', async () => {
     const c = randomCase(5, [4, 4, 4]);
     const volume = maskFrom([4, 8, 8], (z, y, x) => z < 2 && y < 3 && x < 3);
-    const params = adaptiveParameters(volume);
-    const p = paramsOf(volume);
+    const params = await adaptiveParameters(volume);
+    const p = await paramsOf(volume);
     const got = adaptiveFocalLoss(c.yTrue, c.yPred, { parameters: params });
     const expected = referenceSampleLoss(c.target, c.logits, { alphaVa: p.alphaVa[0], gammaVa: p.gammaVa[0], gammaMSa: p.gammaMSa[0] }, {});
     assertClose(got.dataSync()[0], expected, 2e-5, 0, 'with parameters');
@@ -188,7 +189,7 @@ describe('adaptiveFocalLoss', () => {
     tf.dispose([c.yTrue, c.yPred]);
   });
 
-  it('rejects bad input with errors naming the argument and the shapes', () => {
+  it('rejects bad input with errors naming the argument and the shapes', async () => {
     const y = tf.zeros([1, 4, 4, 1]);
     const p2 = tf.zeros([1, 4, 4, 2]);
     const other = tf.zeros([1, 4, 5, 1]);
@@ -197,7 +198,11 @@ describe('adaptiveFocalLoss', () => {
     assert.throws(() => adaptiveFocalLoss(y, other), /Error in adaptiveFocalLoss: yTrue and yPred must have the same shape, got yTrue \[1, 4, 4, 1\] and yPred \[1, 4, 5, 1\]/);
     assert.throws(() => adaptiveFocalLoss(y, p2), /yPred must have 1 channel .* got yPred \[1, 4, 4, 2\]; use alpha 'authors-code'/);
     assert.throws(() => adaptiveFocalLoss(r3, r3), /yTrue must be rank 4 .* got rank 3/);
-    assert.throws(() => adaptiveFocalLoss(grades, y), /yTrue must be a binary mask holding only 0 and 1/);
+    // The loss reads nothing from the device, so a non-binary mask gives NaN; the preparing read throws.
+    assert.ok(Number.isNaN(adaptiveFocalLoss(grades, y).dataSync()[0]));
+    assert.ok(Number.isFinite(adaptiveFocalLoss(grades, y, { checkBinary: false }).dataSync()[0]));
+    await assert.rejects(prepareAdaptiveFocalParameters(grades), /Error in prepareAdaptiveFocalParameters: yTrue must be a binary mask holding only 0 and 1/);
+    await assert.rejects(createLoss('afl').prepare!(grades), /yTrue must be a binary mask holding only 0 and 1/);
     assert.throws(() => adaptiveFocalLoss(y, y, { alpha: 'authors-code' }), /'authors-code' needs yPred with 2 channels/);
     assert.throws(() => adaptiveFocalLoss(y, y, { alpha: 'weird' as 'none' }), /unsupported alpha "weird"/);
     assert.throws(() => adaptiveFocalLoss(y, y, { reduction: 'avg' as 'mean' }), /unsupported reduction "avg", available options are "none", "mean", "sum"/);

@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { aflError, assertOneOf, assertSegmentationRank, shapeOf } from '../errors';
 import { checkReduction, Reduction } from '../reduction';
 import {
+  adaptiveParametersOnDevice,
   AdaptiveParameters,
   disposeAdaptiveParameters,
   foregroundOf,
   MaskGradient,
+  MASK_GRADIENTS,
   maskParameters,
+  nonBinaryFlag,
   toAdaptiveParameters,
 } from './adaptive-parameters';
 import { sigmoidFocalTerms, toLogits } from './sigmoid-terms';
@@ -40,15 +43,20 @@ export interface AdaptiveFocalLossOptions {
   /** Finite-difference scheme for `gammaMSa`, default `'central'`. */
   gradient?: MaskGradient;
   /**
-   * Precomputed per-sample parameters, e.g. from the patient's whole volume when training on crops or slices.
-   * Default: computed from `yTrue`.
+   * Precomputed per-sample parameters, e.g. from the patient's whole volume when training on crops or slices, or
+   * the host (float64) values of {@link adaptiveParameters} / {@link prepareAdaptiveFocalParameters}.
+   * Default: computed from `yTrue` on the device ({@link adaptiveParametersOnDevice}, float32, no read to the host).
    */
   parameters?: AdaptiveParameters;
   /** `'mean'` (default) over the batch of per-sample means; `'sum'` over the batch; `'none'`: per-sample `[B]`. */
   reduction?: Reduction;
   /** `yPred` holds logits (default) or probabilities. */
   fromLogits?: boolean;
-  /** Check that `yTrue` holds only 0 and 1 (done in the same pass over the mask as the parameters). Default true. */
+  /**
+   * Check that `yTrue` holds only 0 and 1. Default true. The loss never reads from the device, so here the check
+   * cannot throw: a non-binary `yTrue` makes the loss NaN. {@link prepareAdaptiveFocalParameters} (and the
+   * `prepare` step of `createLoss('afl')`) reads the mask and throws an error that says so.
+   */
   checkBinary?: boolean;
 }
 
@@ -85,10 +93,32 @@ function nonBinaryError(fn: string, name: string, t: tf.Tensor): Error {
   return aflError(fn, `${name} must be a binary mask holding only 0 and 1, got other values in a tensor of shape ${shapeOf(t)} (binarise label maps first, e.g. ISUP grades >= 1).`);
 }
 
-/** Throws when `t` holds a value other than 0 and 1 (one read back from the device). */
-export function assertBinary(fn: string, name: string, t: tf.Tensor): void {
-  const bad = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(t, 0), tf.notEqual(t, 1))).dataSync()[0]);
+/** Rejects when `t` holds a value other than 0 and 1 (one asynchronous read back from the device). */
+export async function assertBinary(fn: string, name: string, t: tf.Tensor): Promise<void> {
+  const flag = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(t, 0), tf.notEqual(t, 1))));
+  const bad = (await flag.data())[0];
+  flag.dispose();
   if (bad) throw nonBinaryError(fn, name, t);
+}
+
+/**
+ * A-FL's per-sample parameters of `yTrue`, computed on the host (float64) after one asynchronous read: what a
+ * training step passes as `parameters` so that the loss does no mask work of its own. Throws when `checkBinary`
+ * (default true) and the mask holds other values than 0 and 1. The caller disposes the result
+ * ({@link disposeAdaptiveParameters}).
+ *
+ * @example
+ * const parameters = await prepareAdaptiveFocalParameters(mask);
+ * const loss = adaptiveFocalLoss(mask, logits, { parameters, checkBinary: false });
+ */
+export async function prepareAdaptiveFocalParameters(
+  yTrue: tf.Tensor,
+  options: Pick<AdaptiveFocalLossOptions, 'gradient' | 'checkBinary'> = {},
+): Promise<AdaptiveParameters> {
+  const fn = 'prepareAdaptiveFocalParameters';
+  const samples = await maskParameters(fn, yTrue, options.gradient ?? 'central');
+  if ((options.checkBinary ?? true) && samples.some((s) => s.nonBinary)) throw nonBinaryError(fn, 'yTrue', yTrue);
+  return toAdaptiveParameters(samples);
 }
 
 function validate(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, mode: AdaptiveAlphaMode): void {
@@ -144,12 +174,8 @@ export function adaptiveFocalLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: A
   if (options.parameters && options.parameters.alphaVa.shape[0] !== yTrue.shape[0]) {
     throw aflError(fn, `parameters hold ${options.parameters.alphaVa.shape[0]} samples but yTrue has batch ${yTrue.shape[0]}.`);
   }
-  let params = options.parameters;
-  if (params === undefined || checkBinary) {
-    const samples = maskParameters(fn, yTrue, options.gradient ?? 'central');
-    if (checkBinary && samples.some((s) => s.nonBinary)) throw nonBinaryError(fn, 'yTrue', yTrue);
-    params = params ?? toAdaptiveParameters(samples);
-  }
+  if (options.gradient !== undefined) assertOneOf(fn, 'gradient', options.gradient, MASK_GRADIENTS);
+  const params = options.parameters ?? adaptiveParametersOnDevice(yTrue, { gradient: options.gradient ?? 'central' });
   const owned = params === options.parameters ? null : params;
   const loss = tf.tidy(() => {
     const p = params as AdaptiveParameters;
@@ -174,8 +200,9 @@ export function adaptiveFocalLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: A
       lossMap = sigmoidFocalTerms(target, logits, gammaB, weights);
     }
     const perSampleLoss = tf.mean(tf.reshape(lossMap, [lossMap.shape[0], -1]), 1);
-    if (reduction === 'none') return perSampleLoss;
-    return reduction === 'mean' ? tf.mean(perSampleLoss) : tf.sum(perSampleLoss);
+    const reduced = reduction === 'none' ? perSampleLoss : reduction === 'mean' ? tf.mean(perSampleLoss) : tf.sum(perSampleLoss);
+    // A non-binary yTrue turns the loss into NaN (0 / 0); a binary one adds exactly 0.
+    return checkBinary ? tf.add(reduced, tf.div(0, tf.cast(tf.logicalNot(nonBinaryFlag(yTrue)), 'float32'))) : reduced;
   });
   if (owned) disposeAdaptiveParameters(owned);
   return loss;

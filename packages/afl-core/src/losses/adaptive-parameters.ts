@@ -122,16 +122,20 @@ export function sampleParameters(
   return { alphaVa: (n - count) / n, gammaVa, gammaMSa, gammaAdaptive: gammaVa + gammaMSa, nonBinary };
 }
 
-/** Per-sample parameters of a channels-last mask, computed on the host from one read of the mask. */
-export function maskParameters(fn: string, mask: tf.Tensor, gradient: MaskGradient = 'central'): SampleParameters[] {
+/** Per-sample parameters of a channels-last mask, computed on the host from one (asynchronous) read of the mask. */
+export async function maskParameters(fn: string, mask: tf.Tensor, gradient: MaskGradient = 'central'): Promise<SampleParameters[]> {
   assertOneOf(fn, 'gradient', gradient, MASK_GRADIENTS);
   assertMaskChannels(fn, mask);
-  const channels = mask.shape[mask.rank - 1];
-  const spatial = mask.shape.slice(1, -1);
+  return maskParametersOf(mask.shape, (await mask.data()) as tf.TypedArray, gradient);
+}
+
+/** {@link maskParameters} of a mask's values already on the host (C order, channels-last `shape`). */
+export function maskParametersOf(shape: readonly number[], data: tf.TypedArray, gradient: MaskGradient = 'central'): SampleParameters[] {
+  const channels = shape[shape.length - 1];
+  const spatial = shape.slice(1, -1);
   const perSample = spatial.reduce((a, b) => a * b, 1) * channels;
-  const data = mask.dataSync();
   const out: SampleParameters[] = [];
-  for (let b = 0; b < mask.shape[0]; b++) {
+  for (let b = 0; b < shape[0]; b++) {
     const view = data.subarray(b * perSample, (b + 1) * perSample);
     out.push(sampleParameters(view, spatial, gradient, channels, channels - 1));
   }
@@ -152,18 +156,82 @@ export function toAdaptiveParameters(samples: readonly SampleParameters[]): Adap
  * - `gammaMSa = (1/N) Σ_i ||∇m_i||`, the gradient taken along every spatial axis with unit spacing;
  * - `gammaAdaptive = gammaVa + gammaMSa`.
  *
- * Computed on the host in one pass over the mask (one read of `mask` per call); the results are new tensors, so they
- * are constants for autodiff: no gradient flows back into `mask`.
+ * Computed on the host in float64, in one pass over the mask after one asynchronous read of `mask` (which works on
+ * every backend, webgpu included); the results are new tensors, so they are constants for autodiff. For the same
+ * values computed on the device without any read (float32), see {@link adaptiveParametersOnDevice}.
  *
  * @param mask channels-last `[B, H, W, C]` or `[B, D, H, W, C]`, C = 1 (or 2, one-hot background/foreground).
  * @see https://arxiv.org/abs/2407.09828
  * @example
- * const mask = tf.zeros([1, 4, 4, 4, 1]).bufferSync(); // ... set a 2×2×2 cube
- * const { gammaVa, gammaMSa } = adaptiveParameters(mask.toTensor()); // 0.125, 0.48325...
+ * const mask = tf.buffer([1, 4, 4, 4, 1]); // ... set a 2×2×2 cube
+ * const { gammaVa, gammaMSa } = await adaptiveParameters(mask.toTensor()); // 0.125, 0.48325...
  */
-export function adaptiveParameters(mask: tf.Tensor, options: AdaptiveParametersOptions = {}): AdaptiveParameters {
+export async function adaptiveParameters(mask: tf.Tensor, options: AdaptiveParametersOptions = {}): Promise<AdaptiveParameters> {
   const fn = 'adaptiveParameters';
-  return toAdaptiveParameters(maskParameters(fn, mask, options.gradient ?? 'central'));
+  return toAdaptiveParameters(await maskParameters(fn, mask, options.gradient ?? 'central'));
+}
+
+/** One axis of eq. 3's finite-difference gradient of `fg` (`[B, ...spatial]`, float 0/1), same shape as `fg`. */
+function axisGradient(fg: tf.Tensor, axis: number, scheme: MaskGradient): tf.Tensor {
+  const len = fg.shape[axis];
+  const part = (start: number, size: number) => {
+    const begin = fg.shape.map((_, i) => (i === axis ? start : 0));
+    const sizes = fg.shape.map((d, i) => (i === axis ? size : d));
+    return tf.slice(fg, begin, sizes);
+  };
+  if (scheme === 'forward') {
+    const zeros = tf.zeros(fg.shape.map((d, i) => (i === axis ? 1 : d)));
+    return tf.concat([tf.sub(part(1, len - 1), part(0, len - 1)), zeros], axis);
+  }
+  const first = tf.sub(part(1, 1), part(0, 1));
+  const last = tf.sub(part(len - 1, 1), part(len - 2, 1));
+  if (len === 2) return tf.concat([first, last], axis);
+  const inner = tf.div(tf.sub(part(2, len - 2), part(0, len - 2)), 2);
+  return tf.concat([first, inner, last], axis);
+}
+
+/**
+ * {@link adaptiveParameters} computed with tensor ops on the mask's backend (float32), with no read to the host:
+ * what {@link adaptiveFocalLoss} uses when no `parameters` are passed. Equal to the host values to float32
+ * rounding (about 1e-6 relative on a 2-D slice, more on large volumes, where float32 sums round more).
+ */
+export function adaptiveParametersOnDevice(mask: tf.Tensor, options: AdaptiveParametersOptions = {}): AdaptiveParameters {
+  const fn = 'adaptiveParametersOnDevice';
+  const gradient = options.gradient ?? 'central';
+  assertOneOf(fn, 'gradient', gradient, MASK_GRADIENTS);
+  assertMaskChannels(fn, mask);
+  // The parameters are constants for autodiff, as the host ones are: no gradient flows back into the mask.
+  const compute = tf.customGrad(((m: tf.Tensor) => ({
+    value: tf.tidy(() => {
+      const fg = foregroundOf(fn, m);
+      const axes = fg.shape.map((_, i) => i).slice(1);
+      let sq: tf.Tensor | null = null;
+      for (const a of axes) {
+        if (fg.shape[a] < 2) continue;
+        const g = tf.square(axisGradient(fg, a, gradient));
+        sq = sq === null ? g : tf.add(sq, g);
+      }
+      const va = tf.mean(fg, axes);
+      const msa = sq === null ? tf.zeros([fg.shape[0]]) : tf.mean(tf.sqrt(sq), axes);
+      return tf.stack([tf.sub(1, va), va, msa, tf.add(va, msa)]);
+    }),
+    gradFunc: () => tf.zerosLike(m),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const [alphaVa, gammaVa, gammaMSa, gammaAdaptive] = tf.tidy(() => tf.unstack(compute(mask)) as tf.Tensor1D[]);
+  return { alphaVa, gammaVa, gammaMSa, gammaAdaptive };
+}
+
+/**
+ * A 0-d boolean tensor: true when the foreground channel of `mask` holds a value other than 0 and 1 (computed on
+ * the device; read it asynchronously, or use it without a read as {@link adaptiveFocalLoss} does).
+ */
+export function nonBinaryFlag(mask: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const last = mask.rank - 1;
+    const c = mask.shape[last];
+    const fg = c === 1 ? mask : tf.slice(mask, mask.shape.map((_, i) => (i === last ? c - 1 : 0)), mask.shape.map((d, i) => (i === last ? 1 : d)));
+    return tf.any(tf.logicalAnd(tf.notEqual(fg, 0), tf.notEqual(fg, 1)));
+  });
 }
 
 /** Disposes the four tensors of an {@link AdaptiveParameters}. */

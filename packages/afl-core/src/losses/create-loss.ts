@@ -1,14 +1,28 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { aflError } from '../errors';
-import { adaptiveFocalLoss, AdaptiveFocalLossOptions } from './adaptive-focal';
+import { adaptiveFocalLoss, AdaptiveFocalLossOptions, prepareAdaptiveFocalParameters } from './adaptive-focal';
+import { disposeAdaptiveParameters } from './adaptive-parameters';
 import { bceLoss, BceLossOptions } from './bce';
 import { diceCELoss, DiceCELossOptions, diceFocalLoss, DiceFocalLossOptions } from './compound';
 import { diceLoss, DiceLossOptions, iouLoss } from './dice';
 import { focalLoss, FocalLossOptions } from './focal';
 import { tverskyLoss, TverskyLossOptions } from './tversky';
 
-/** A loss in the Keras / TF.js order, ready for `model.compile({ loss })` or a custom training step. */
-export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+/** A loss bound to one batch's ground truth by {@link LossFunction.prepare}; dispose it after the step. */
+export interface PreparedLoss {
+  loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+  dispose(): void;
+}
+
+/**
+ * A loss in the Keras / TF.js order, ready for `model.compile({ loss })` or a custom training step. A loss that
+ * needs host-side values of the ground truth (A-FL's float64 parameters) also has `prepare`, an asynchronous step
+ * that reads `yTrue` once, outside the gradient tape, and returns the loss bound to those values (call it once per
+ * batch, then use `loss` on that batch's `yTrue`); the plain call computes the same on the device instead.
+ */
+export type LossFunction = ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar) & {
+  prepare?: (yTrue: tf.Tensor) => Promise<PreparedLoss>;
+};
 
 /** The options each named loss takes. */
 export interface LossOptionsByName {
@@ -53,5 +67,16 @@ export function createLoss<K extends LossName>(name: K, options?: LossOptionsByN
   if (opts.reduction === 'none') {
     throw aflError('createLoss', `a loss function for training returns a scalar; reduction 'none' is not allowed here (call the loss directly for per-sample values).`);
   }
-  return (yTrue, yPred) => factory(yTrue, yPred, opts) as tf.Scalar;
+  const loss: LossFunction = (yTrue, yPred) => factory(yTrue, yPred, opts) as tf.Scalar;
+  if (name === 'afl') {
+    const aflOptions = opts as AdaptiveFocalLossOptions;
+    if (aflOptions.parameters === undefined) {
+      loss.prepare = async (yTrue) => {
+        const parameters = await prepareAdaptiveFocalParameters(yTrue, aflOptions);
+        const bound = { ...aflOptions, parameters, checkBinary: false };
+        return { loss: (t, p) => adaptiveFocalLoss(t, p, bound) as tf.Scalar, dispose: () => disposeAdaptiveParameters(parameters) };
+      };
+    }
+  }
+  return loss;
 }

@@ -29,7 +29,7 @@ function twoChannel(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, fromLogits: 
   return [g, p];
 }
 
-function perCase(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options: AuthorsSoftMetricOptions, jaccard: boolean): number[] {
+async function perCase(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options: AuthorsSoftMetricOptions, jaccard: boolean): Promise<number[]> {
   const { fromLogits = true, smooth = 1e-5 } = options;
   assertFiniteNumber(fn, 'smooth', smooth, 0);
   const scores = tf.tidy(() => {
@@ -42,7 +42,7 @@ function perCase(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options: Author
       : tf.div(tf.add(tf.mul(inter, 2), smooth), tf.add(squares, smooth));
     return tf.mean(score, 1);
   });
-  const out = Array.from(scores.dataSync());
+  const out = Array.from(await scores.data());
   scores.dispose();
   return out;
 }
@@ -55,7 +55,7 @@ function perCase(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options: Author
  * Unlike {@link diceScore} (hard, tumour only, NaN on an empty mask) this counts the background channel, which is
  * near 1 on every case, so it reads higher than the standard Dice and is never NaN.
  */
-export function authorsSoftDice(yTrue: tf.Tensor, yPred: tf.Tensor, options: AuthorsSoftMetricOptions = {}): number[] {
+export async function authorsSoftDice(yTrue: tf.Tensor, yPred: tf.Tensor, options: AuthorsSoftMetricOptions = {}): Promise<number[]> {
   return perCase('authorsSoftDice', yTrue, yPred, options, false);
 }
 
@@ -63,6 +63,6 @@ export function authorsSoftDice(yTrue: tf.Tensor, yPred: tf.Tensor, options: Aut
  * Soft IoU as the authors' code reported it: `mean_c (Σ p_c g_c + s) / (Σ p_c² + Σ g_c² - Σ p_c g_c + s)`, over the
  * background and tumour channels; see {@link authorsSoftDice} for how it differs from the standard metric.
  */
-export function authorsSoftIoU(yTrue: tf.Tensor, yPred: tf.Tensor, options: AuthorsSoftMetricOptions = {}): number[] {
+export async function authorsSoftIoU(yTrue: tf.Tensor, yPred: tf.Tensor, options: AuthorsSoftMetricOptions = {}): Promise<number[]> {
   return perCase('authorsSoftIoU', yTrue, yPred, options, true);
 }

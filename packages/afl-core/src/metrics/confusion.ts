@@ -17,12 +17,13 @@ export interface HardMetricOptions {
 }
 
 /**
- * Per-sample confusion counts of a binarised prediction against a binary ground truth (the tumour channel).
+ * Per-sample confusion counts of a binarised prediction against a binary ground truth (the tumour channel), read
+ * asynchronously from the device (two reads: the binary check and the counts).
  *
  * @param yTrue `[B, ...spatial, 1]`, 0/1.
  * @param yPred `[B, ...spatial, 1]`, probabilities or a binary mask (foreground where `> threshold`).
  */
-export function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, options: HardMetricOptions = {}): ConfusionCounts[] {
+export async function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, options: HardMetricOptions = {}): Promise<ConfusionCounts[]> {
   const fn = 'confusionCounts';
   const { threshold = 0.5 } = options;
   assertSameShape(fn, yTrue, yPred);
@@ -30,7 +31,7 @@ export function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, options: Har
   if (yTrue.shape[yTrue.rank - 1] !== 1) {
     throw aflError(fn, `the hard metrics score one (tumour) channel: yTrue and yPred must have 1 channel, got ${shapeOf(yTrue)}.`);
   }
-  assertBinary(fn, 'yTrue', yTrue);
+  await assertBinary(fn, 'yTrue', yTrue);
   const counts = tf.tidy(() => {
     const g = tf.cast(yTrue, 'float32');
     const p = tf.cast(tf.greater(yPred, threshold), 'float32');
@@ -40,7 +41,7 @@ export function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, options: Har
     const truePos = tf.sum(g, axes);
     return tf.stack([tp, predPos, truePos], 1);
   });
-  const values = counts.dataSync();
+  const values = await counts.data();
   counts.dispose();
   const voxels = yTrue.size / yTrue.shape[0];
   const out: ConfusionCounts[] = [];

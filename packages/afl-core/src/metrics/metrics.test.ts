@@ -28,14 +28,14 @@ const REF = path.join(SHARED_DIR, 'reference', 'metrics_monai.json');
 describe('metrics against MONAI 1.5', { skip: !fs.existsSync(REF) && `missing ${REF}` }, () => {
   const cases = fs.existsSync(REF) ? readJson<{ cases: MetricCase[] }>(REF).cases : [];
   for (const c of cases) {
-    it(`${c.name}: DiceMetric, MeanIoU and ConfusionMatrixMetric`, () => {
+    it(`${c.name}: DiceMetric, MeanIoU and ConfusionMatrixMetric`, async () => {
       const yTrue = channelsLast(c.y);
       const yPred = channelsLast(c.y_pred);
-      const counts = confusionCounts(yTrue, yPred);
+      const counts = await confusionCounts(yTrue, yPred);
       for (const r of c.results) {
         const ignoreEmpty = r.args.ignore_empty ?? true;
         if (r.metric === 'DiceMetric' || r.metric === 'MeanIoU') {
-          const per = r.metric === 'DiceMetric' ? diceScore(yTrue, yPred, { ignoreEmpty }) : iouScore(yTrue, yPred, { ignoreEmpty });
+          const per = r.metric === 'DiceMetric' ? (await diceScore(yTrue, yPred, { ignoreEmpty })) : (await iouScore(yTrue, yPred, { ignoreEmpty }));
           assertAllClose(per, refValues(r.per_sample_per_class!), 0, 1e-6, r.metric);
           if (r.args.reduction === 'mean') {
             const agg = meanOfValid(per);
@@ -48,8 +48,8 @@ describe('metrics against MONAI 1.5', { skip: !fs.existsSync(REF) && `missing ${
           const agg = r.aggregate as Record<string, RefArray>;
           if (r.args.reduction !== 'mean') continue;
           if (r.args.compute_sample) {
-            assertClose(meanOfValid(sensitivity(yTrue, yPred)).mean, refValues(agg.sensitivity)[0], 0, 1e-6, 'sample sensitivity');
-            assertClose(meanOfValid(specificity(yTrue, yPred)).mean, refValues(agg.specificity)[0], 0, 1e-6, 'sample specificity');
+            assertClose(meanOfValid(await sensitivity(yTrue, yPred)).mean, refValues(agg.sensitivity)[0], 0, 1e-6, 'sample sensitivity');
+            assertClose(meanOfValid(await specificity(yTrue, yPred)).mean, refValues(agg.specificity)[0], 0, 1e-6, 'sample specificity');
           } else {
             assertClose(pooledSensitivity(counts), refValues(agg.sensitivity)[0], 0, 1e-6, 'pooled sensitivity');
             assertClose(pooledSpecificity(counts), refValues(agg.specificity)[0], 0, 1e-6, 'pooled specificity');
@@ -62,39 +62,39 @@ describe('metrics against MONAI 1.5', { skip: !fs.existsSync(REF) && `missing ${
 });
 
 describe('hard metrics', () => {
-  it('count by hand, threshold at 0.5 by default, NaN for an empty ground truth', () => {
+  it('count by hand, threshold at 0.5 by default, NaN for an empty ground truth', async () => {
     const yTrue = tf.tensor([1, 1, 0, 0, 0, 0, 0, 0], [2, 2, 2, 1]);
     const yPred = tf.tensor([0.9, 0.4, 0.7, 0.1, 0, 0, 0.6, 0], [2, 2, 2, 1]);
-    assert.deepEqual(confusionCounts(yTrue, yPred), [
+    assert.deepEqual(await confusionCounts(yTrue, yPred), [
       { tp: 1, fp: 1, fn: 1, tn: 1 },
       { tp: 0, fp: 1, fn: 0, tn: 3 },
     ]);
-    const dice = diceScore(yTrue, yPred);
+    const dice = await diceScore(yTrue, yPred);
     assert.equal(dice[0], 0.5);
     assert.ok(Number.isNaN(dice[1]));
     assert.deepEqual(meanOfValid(dice), { mean: 0.5, count: 1 });
-    assert.deepEqual(diceScore(yTrue, yPred, { ignoreEmpty: false }), [0.5, 0]);
-    assert.deepEqual(iouScore(yTrue, yPred).slice(0, 1), [1 / 3]);
-    assert.deepEqual(specificity(yTrue, yPred), [0.5, 0.75]);
-    assert.deepEqual(confusionCounts(yTrue, yPred, { threshold: 0.3 })[0], { tp: 2, fp: 1, fn: 0, tn: 1 });
+    assert.deepEqual(await diceScore(yTrue, yPred, { ignoreEmpty: false }), [0.5, 0]);
+    assert.deepEqual((await iouScore(yTrue, yPred)).slice(0, 1), [1 / 3]);
+    assert.deepEqual(await specificity(yTrue, yPred), [0.5, 0.75]);
+    assert.deepEqual((await confusionCounts(yTrue, yPred, { threshold: 0.3 }))[0], { tp: 2, fp: 1, fn: 0, tn: 1 });
     assert.deepEqual(meanOfValid([NaN, NaN]), { mean: 0, count: 0 });
     tf.dispose([yTrue, yPred]);
   });
 
-  it('reject non-binary ground truth, several channels and shape mismatches', () => {
+  it('reject non-binary ground truth, several channels and shape mismatches', async () => {
     const grades = tf.fill([1, 3, 3, 1], 2);
     const two = tf.zeros([1, 3, 3, 2]);
     const ok = tf.zeros([1, 3, 3, 1]);
     const other = tf.zeros([1, 3, 4, 1]);
-    assert.throws(() => diceScore(grades, ok), /Error in confusionCounts: yTrue must be a binary mask/);
-    assert.throws(() => diceScore(two, two), /must have 1 channel/);
-    assert.throws(() => sensitivity(ok, other), /same shape, got yTrue \[1, 3, 3, 1\] and yPred \[1, 3, 4, 1\]/);
+    await assert.rejects(diceScore(grades, ok), /Error in confusionCounts: yTrue must be a binary mask/);
+    await assert.rejects(diceScore(two, two), /must have 1 channel/);
+    await assert.rejects(sensitivity(ok, other), /same shape, got yTrue \[1, 3, 3, 1\] and yPred \[1, 3, 4, 1\]/);
     tf.dispose([grades, two, ok, other]);
   });
 });
 
 describe("the authors' soft metrics", () => {
-  it('average squared-denominator soft Dice/IoU over background and tumour channels', () => {
+  it('average squared-denominator soft Dice/IoU over background and tumour channels', async () => {
     const rand = seededRandom(3);
     const t = Array.from({ length: 2 * 12 }, () => (rand() < 0.3 ? 1 : 0));
     const x = Array.from({ length: 2 * 12 }, () => rand() * 6 - 3);
@@ -121,12 +121,12 @@ describe("the authors' soft metrics", () => {
       expectDice.push(d);
       expectIoU.push(j);
     }
-    assertAllClose(authorsSoftDice(yTrue, logits), expectDice, 1e-5, 0, 'soft dice');
-    assertAllClose(authorsSoftIoU(yTrue, logits), expectIoU, 1e-5, 0, 'soft iou');
+    assertAllClose(await authorsSoftDice(yTrue, logits), expectDice, 1e-5, 0, 'soft dice');
+    assertAllClose(await authorsSoftIoU(yTrue, logits), expectIoU, 1e-5, 0, 'soft iou');
     const twoChannel = tf.concat([tf.neg(logits), logits], -1);
-    assertAllClose(authorsSoftDice(yTrue, twoChannel), expectDice, 1e-5, 0, '2-channel logits [-x, x]');
+    assertAllClose(await authorsSoftDice(yTrue, twoChannel), expectDice, 1e-5, 0, '2-channel logits [-x, x]');
     const empty = tf.zeros([1, 3, 4, 1]);
-    assert.ok(authorsSoftDice(empty, tf.zeros([1, 3, 4, 1])).every(Number.isFinite));
+    assert.ok((await authorsSoftDice(empty, tf.zeros([1, 3, 4, 1]))).every(Number.isFinite));
     tf.dispose([yTrue, logits, twoChannel, empty]);
   });
 });
@@ -165,19 +165,19 @@ describe('surface distances', () => {
     }
   });
 
-  it('hausdorff95 and the average surface distance of two shifted squares, by hand', () => {
+  it('hausdorff95 and the average surface distance of two shifted squares, by hand', async () => {
     const a = maskFrom([12, 12], (y, x) => y >= 2 && y < 6 && x >= 2 && x < 6);
     const b = maskFrom([12, 12], (y, x) => y >= 2 && y < 6 && x >= 5 && x < 9);
     // Both surfaces are 12-voxel square rings shifted by 3 columns along x.
-    const hd = hausdorff95(a, b)[0];
-    const hdMm = hausdorff95(a, b, { spacing: [1, 2] })[0];
+    const hd = (await hausdorff95(a, b))[0];
+    const hdMm = (await hausdorff95(a, b, { spacing: [1, 2] }))[0];
     assertClose(hd, 3, 0, 1e-9, 'hd95 voxels');
     assertClose(hdMm, 6, 0, 1e-9, 'hd95 mm');
-    const asd = averageSurfaceDistance(a, b)[0];
+    const asd = (await averageSurfaceDistance(a, b))[0];
     // From b's ring to a's ring: columns 5 (d 0), 6 (d 1), 7 (d 2), 8 (d 3) -> (4*0 + 2*1 + 2*2 + 4*3) / 12 = 1.5
     assertClose(asd, 1.5, 0, 1e-9, 'asd');
     const empty = tf.zeros([1, 12, 12, 1]);
-    assert.ok(Number.isNaN(hausdorff95(a, empty)[0]));
+    assert.ok(Number.isNaN((await hausdorff95(a, empty))[0]));
     tf.dispose([a, b, empty]);
   });
 

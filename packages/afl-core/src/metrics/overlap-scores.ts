@@ -38,26 +38,26 @@ export function specificityFromCounts(c: ConfusionCounts): number {
 /**
  * Per-sample hard Dice (MONAI's `DiceMetric`): NaN for a sample whose ground truth is empty (see `ignoreEmpty`).
  * @example
- * const dice = diceScore(mask, probabilities); // number[] of length B
+ * const dice = await diceScore(mask, probabilities); // number[] of length B
  * const { mean, count } = meanOfValid(dice);
  */
-export function diceScore(yTrue: tf.Tensor, yPred: tf.Tensor, options: OverlapScoreOptions = {}): number[] {
-  return confusionCounts(yTrue, yPred, options).map((c) => diceFromCounts(c, options.ignoreEmpty ?? true));
+export async function diceScore(yTrue: tf.Tensor, yPred: tf.Tensor, options: OverlapScoreOptions = {}): Promise<number[]> {
+  return (await confusionCounts(yTrue, yPred, options)).map((c) => diceFromCounts(c, options.ignoreEmpty ?? true));
 }
 
 /** Per-sample hard IoU (MONAI's `MeanIoU`), NaN for an empty ground truth (see `ignoreEmpty`). */
-export function iouScore(yTrue: tf.Tensor, yPred: tf.Tensor, options: OverlapScoreOptions = {}): number[] {
-  return confusionCounts(yTrue, yPred, options).map((c) => iouFromCounts(c, options.ignoreEmpty ?? true));
+export async function iouScore(yTrue: tf.Tensor, yPred: tf.Tensor, options: OverlapScoreOptions = {}): Promise<number[]> {
+  return (await confusionCounts(yTrue, yPred, options)).map((c) => iouFromCounts(c, options.ignoreEmpty ?? true));
 }
 
 /** Per-sample sensitivity (recall), NaN for an empty ground truth. */
-export function sensitivity(yTrue: tf.Tensor, yPred: tf.Tensor, options: HardMetricOptions = {}): number[] {
-  return confusionCounts(yTrue, yPred, options).map(sensitivityFromCounts);
+export async function sensitivity(yTrue: tf.Tensor, yPred: tf.Tensor, options: HardMetricOptions = {}): Promise<number[]> {
+  return (await confusionCounts(yTrue, yPred, options)).map(sensitivityFromCounts);
 }
 
 /** Per-sample specificity, NaN for a sample with no background voxel. */
-export function specificity(yTrue: tf.Tensor, yPred: tf.Tensor, options: HardMetricOptions = {}): number[] {
-  return confusionCounts(yTrue, yPred, options).map(specificityFromCounts);
+export async function specificity(yTrue: tf.Tensor, yPred: tf.Tensor, options: HardMetricOptions = {}): Promise<number[]> {
+  return (await confusionCounts(yTrue, yPred, options)).map(specificityFromCounts);
 }
 
 function pooled(counts: ConfusionCounts[]): ConfusionCounts {

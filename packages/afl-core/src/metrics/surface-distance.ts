@@ -130,7 +130,7 @@ export interface SurfaceDistanceOptions {
   threshold?: number;
 }
 
-function perSampleMasks(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options: SurfaceDistanceOptions) {
+async function perSampleMasks(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options: SurfaceDistanceOptions) {
   assertSameShape(fn, yTrue, yPred);
   if (yTrue.shape[yTrue.rank - 1] !== 1) throw aflError(fn, `masks must have 1 channel, got ${shapeOf(yTrue)}.`);
   const shape = yTrue.shape.slice(1, -1);
@@ -139,8 +139,7 @@ function perSampleMasks(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options:
     throw aflError(fn, `spacing must hold ${shape.length} positive values (one per spatial axis), got [${spacing.join(', ')}].`);
   }
   const threshold = options.threshold ?? 0.5;
-  const t = yTrue.dataSync();
-  const p = yPred.dataSync();
+  const [t, p] = await Promise.all([yTrue.data(), yPred.data()]);
   const n = t.length / yTrue.shape[0];
   const samples: Array<[Uint8Array, Uint8Array]> = [];
   for (let b = 0; b < yTrue.shape[0]; b++) {
@@ -160,8 +159,8 @@ function perSampleMasks(fn: string, yTrue: tf.Tensor, yPred: tf.Tensor, options:
  * `compute_hausdorff_distance(percentile=95)`: the larger of the two directed 95th percentiles). NaN when either
  * mask is empty. Units: voxels, or mm when `spacing` is given.
  */
-export function hausdorff95(yTrue: tf.Tensor, yPred: tf.Tensor, options: SurfaceDistanceOptions = {}): number[] {
-  const { samples, shape, spacing } = perSampleMasks('hausdorff95', yTrue, yPred, options);
+export async function hausdorff95(yTrue: tf.Tensor, yPred: tf.Tensor, options: SurfaceDistanceOptions = {}): Promise<number[]> {
+  const { samples, shape, spacing } = await perSampleMasks('hausdorff95', yTrue, yPred, options);
   return samples.map(([gt, pr]) => {
     const a = surfaceDistances(pr, gt, shape, spacing);
     const b = surfaceDistances(gt, pr, shape, spacing);
@@ -174,12 +173,12 @@ export function hausdorff95(yTrue: tf.Tensor, yPred: tf.Tensor, options: Surface
  * Per-sample average surface distance: mean distance from the prediction's surface to the ground truth's (MONAI's
  * `compute_average_surface_distance`), or over both directions with `symmetric: true`. NaN when either mask is empty.
  */
-export function averageSurfaceDistance(
+export async function averageSurfaceDistance(
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
   options: SurfaceDistanceOptions & { symmetric?: boolean } = {},
-): number[] {
-  const { samples, shape, spacing } = perSampleMasks('averageSurfaceDistance', yTrue, yPred, options);
+): Promise<number[]> {
+  const { samples, shape, spacing } = await perSampleMasks('averageSurfaceDistance', yTrue, yPred, options);
   return samples.map(([gt, pr]) => {
     const a = surfaceDistances(pr, gt, shape, spacing);
     const b = surfaceDistances(gt, pr, shape, spacing);

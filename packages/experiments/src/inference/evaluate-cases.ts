@@ -43,13 +43,13 @@ export interface EvaluatedCase {
 }
 
 /** The authors' soft sensitivity and specificity: soft counts from probabilities, background and tumour averaged. */
-function softRates(mask: tf.Tensor, probs: tf.Tensor): { sensitivity: number; specificity: number } {
-  const [tp, fn, tn, fp] = tf.tidy(() => {
+async function softRates(mask: tf.Tensor, probs: tf.Tensor): Promise<{ sensitivity: number; specificity: number }> {
+  const sums = tf.tidy(() => {
     const g = tf.cast(mask, 'float32');
-    return [tf.sum(tf.mul(probs, g)), tf.sum(tf.mul(tf.sub(1, probs), g)), tf.sum(tf.mul(tf.sub(1, probs), tf.sub(1, g))), tf.sum(tf.mul(probs, tf.sub(1, g)))].map(
-      (t) => t.dataSync()[0],
-    );
+    return [tf.sum(tf.mul(probs, g)), tf.sum(tf.mul(tf.sub(1, probs), g)), tf.sum(tf.mul(tf.sub(1, probs), tf.sub(1, g))), tf.sum(tf.mul(probs, tf.sub(1, g)))];
   });
+  const [tp, fn, tn, fp] = await Promise.all(sums.map(async (t) => (await t.data())[0]));
+  tf.dispose(sums);
   const eps = 1e-5;
   // Background channel: its positives are the tumour channel's negatives.
   const sensFg = (tp + eps) / (tp + fn + eps);
@@ -69,16 +69,14 @@ export async function evaluateCases(
     const spatial = batch.mask.shape.slice(1, -1);
     const spacing = options.spacing ?? spatial.map(() => 1);
     const fits = spatial.every((s, i) => s === options.roiSize[i]);
-    const logits = tf.tidy(() =>
-      fits
-        ? (model.predict(batch.image) as tf.Tensor)
-        : slidingWindowInference(batch.image, options.roiSize, (w) => model.predict(w) as tf.Tensor, { overlap: options.overlap ?? 0.25 }),
-    );
+    const logits = fits
+      ? tf.tidy(() => model.predict(batch.image) as tf.Tensor)
+      : await slidingWindowInference(batch.image, options.roiSize, (w) => model.predict(w) as tf.Tensor, { overlap: options.overlap ?? 0.25 });
     const probs = tumourProbabilities(logits);
-    const [c] = confusionCounts(batch.mask, probs);
-    const params = adaptiveParameters(batch.mask);
-    const maskData = batch.mask.dataSync();
-    const soft = softRates(batch.mask, probs);
+    const [c] = await confusionCounts(batch.mask, probs);
+    const params = await adaptiveParameters(batch.mask);
+    const maskData = await batch.mask.data();
+    const soft = await softRates(batch.mask, probs);
     out.push({
       caseId: batch.caseIds[0],
       split,
@@ -86,10 +84,10 @@ export async function evaluateCases(
       iou: iouFromCounts(c),
       sensitivity: sensitivityFromCounts(c),
       specificity: specificityFromCounts(c),
-      soft: { dice: authorsSoftDice(batch.mask, logits)[0], iou: authorsSoftIoU(batch.mask, logits)[0], ...soft },
-      hd95: hausdorff95(batch.mask, probs, { spacing })[0],
-      gammaVa: params.gammaVa.dataSync()[0],
-      gammaMSa: params.gammaMSa.dataSync()[0],
+      soft: { dice: (await authorsSoftDice(batch.mask, logits))[0], iou: (await authorsSoftIoU(batch.mask, logits))[0], ...soft },
+      hd95: (await hausdorff95(batch.mask, probs, { spacing }))[0],
+      gammaVa: (await params.gammaVa.data())[0],
+      gammaMSa: (await params.gammaMSa.data())[0],
       lesionVolume: lesionVolume(maskData, spatial, spacing),
       smoothness: boundarySmoothness(maskData, spatial, spacing),
     });

@@ -1,4 +1,4 @@
-import { labelComponents26 } from '@afl/core/dist/metrics/picai/connected-components';
+import { labelComponents26 } from '@afl/core';
 import type { Volume } from '@afl/datasets';
 
 /** The lesions of a predicted mask: 26-connected components, largest first. */

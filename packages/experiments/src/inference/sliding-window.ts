@@ -54,14 +54,14 @@ export function importanceMap(roi: readonly number[], mode: 'gaussian' | 'consta
  *
  * @param image `[1, ...spatial, C]` (channels-last, batch 1).
  * @param predictor maps a window `[1, ...roiSize, C]` to `[1, ...roiSize, K]` (e.g. `x => model.predict(x)`).
- * @returns `[1, ...spatial, K]`.
+ * @returns `[1, ...spatial, K]` (each window's output is read asynchronously and accumulated on the host).
  */
-export function slidingWindowInference(
+export async function slidingWindowInference(
   image: tf.Tensor,
   roiSize: readonly number[],
   predictor: (window: tf.Tensor) => tf.Tensor,
   options: SlidingWindowOptions = {},
-): tf.Tensor {
+): Promise<tf.Tensor> {
   const { overlap = 0.25, mode = 'gaussian', sigmaScale = 0.125 } = options;
   const spatial = image.shape.slice(1, -1);
   if (image.shape[0] !== 1 || roiSize.length !== spatial.length) {
@@ -89,7 +89,7 @@ export function slidingWindowInference(
       channels = k;
       acc = new Float32Array(total * k);
     }
-    const values = out.dataSync();
+    const values = await out.data();
     out.dispose();
     for (let i = 0; i < roiN; i++) {
       let rest = i;

@@ -5,6 +5,7 @@ import { figure3, type Figure3Result } from './figure3';
 import { buildPaperTable, comparisonsTable, PAPER_TABLE_IDS, type PaperTableId, type TableComparison } from './build-paper-table';
 import type { PaperTables } from './load-paper-tables';
 import type { ReportTable } from './report-table';
+import { detectionTable } from './detection-table';
 import { tableGallery, type GalleryViewId, type TableGallery } from './table-gallery';
 
 export interface BuildReportOptions {
@@ -40,6 +41,8 @@ export interface ReportData {
   paired: ReportTable;
   /** One sentence per table (and Figure 3) on agreement in direction with the paper. */
   agreement: string[];
+  /** Per table: lesion-wise detection, HD95 and, for PI-CAI, the challenge's AP, AUROC and score ({@link detectionTable}). */
+  detection: Record<TableKey, ReportTable>;
   /** Per table and Figure 3: A-FL vs FL on the best, median and worst case by A-FL's Dice ({@link tableGallery}). */
   galleries: Record<TableKey | 'figure3', TableGallery>;
   /** Markdown of the agreement sentences, the five tables, Figure 3 and the paired statistics. */
@@ -63,6 +66,7 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
   const settings = [...new Set(results.map(settingOf))].sort();
   const galleryOf = (v: GalleryViewId) => tableGallery(v, results, { dir: options.resultsDir, split });
   const galleries = { ...Object.fromEntries(PAPER_TABLE_IDS.map((id) => [`table${id}`, galleryOf(id)])), figure3: galleryOf('figure3') } as Record<TableKey | 'figure3', TableGallery>;
+  const detection = Object.fromEntries(PAPER_TABLE_IDS.map((id) => [`table${id}`, detectionTable(id, results, { split })])) as Record<TableKey, ReportTable>;
   return {
     metrics,
     split,
@@ -75,6 +79,7 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
     paired,
     agreement,
     galleries,
+    detection,
     toMarkdown(opts = {}) {
       const h = opts.heading ?? 2;
       const parts = [
@@ -85,6 +90,7 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
         ...PAPER_TABLE_IDS.map((id) => tables[`table${id}`].toMarkdown({ heading: h })),
         fig.table.toMarkdown({ heading: h }),
         paired.toMarkdown({ heading: h }),
+        ...PAPER_TABLE_IDS.map((id) => detection[`table${id}`].toMarkdown({ heading: h })),
       ];
       return parts.join('\n');
     },

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CaseResult, CellResult } from '../results/result-schema';
+import type { CaseResult, CellPicaiMetrics, CellResult } from '../results/result-schema';
 
 export interface LoadResultsResult {
   /** The valid results, sorted by file name. */
@@ -19,6 +19,8 @@ const PROTOCOLS = ['paper', 'authors-code'];
 const TABLES: unknown[] = [1, 2, 3, 4, 5, 'figure3'];
 const CASE_METRICS = ['dice', 'iou', 'sensitivity', 'specificity'] as const;
 const CASE_NUMBERS = ['hd95', 'gammaVa', 'gammaMSa', 'lesionVolume', 'smoothness'] as const;
+const LESION_COUNTS = ['truth', 'predicted', 'detected', 'missed', 'falsePositives'] as const;
+const PICAI_NUMBERS = ['ap', 'auroc', 'score', 'numCases', 'numPositiveCases', 'numLesions'] as const;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,6 +99,13 @@ export function parseCellResult(json: unknown, source: string): { result?: CellR
           out[f] = NaN;
         } else out[f] = v;
       }
+      if (k.lesions !== undefined) {
+        const l = k.lesions;
+        const counts = LESION_COUNTS.map((f) => (isObj(l) ? l[f] : undefined));
+        const f1 = isObj(l) ? metricValue(l.f1) : undefined;
+        if (!isObj(l) || counts.some((v) => typeof v !== 'number') || f1 === undefined) bad(warn, `${at}.lesions`, `{ ${LESION_COUNTS.join(', ')}, f1 } numbers`, l);
+        else out.lesions = { ...Object.fromEntries(LESION_COUNTS.map((f, j) => [f, counts[j]])), f1 };
+      }
       cases.push(out as unknown as CaseResult);
     });
     if (json.cases.length === 0) warn.push(`${source}: has no evaluated cases.`);
@@ -108,8 +117,17 @@ export function parseCellResult(json: unknown, source: string): { result?: CellR
   if (!isObj(json.versions)) bad(warn, 'versions', 'an object', json.versions);
   if (json.gitCommit !== null && typeof json.gitCommit !== 'string') bad(warn, 'gitCommit', 'a string or null', json.gitCommit);
   if (typeof json.finishedAt !== 'string') bad(warn, 'finishedAt', 'a string', json.finishedAt);
+  let picai: CellPicaiMetrics | undefined;
+  if (json.picai !== undefined) {
+    const p = json.picai;
+    const values = PICAI_NUMBERS.map((f) => (isObj(p) ? metricValue(p[f]) : undefined));
+    if (!isObj(p) || values.some((v) => v === undefined)) bad(warn, 'picai', `{ ${PICAI_NUMBERS.join(', ')} } numbers or null (NaN)`, p);
+    else picai = { ...(p as unknown as CellPicaiMetrics), ...Object.fromEntries(PICAI_NUMBERS.map((f, j) => [f, values[j]])) };
+  }
   if (fatal.length > 0) return { problems: [...fatal, ...warn, `${source}: skipped.`] };
-  return { result: { ...(json as unknown as CellResult), cases }, problems: warn };
+  const { picai: _raw, ...rest } = json as unknown as CellResult;
+  void _raw;
+  return { result: { ...rest, cases, ...(picai ? { picai } : {}) }, problems: warn };
 }
 
 /**

@@ -40,7 +40,7 @@ export interface WriteReportResult {
   markdown: string;
   files: {
     report: string;
-    /** table1.csv … table5.csv, figure3.csv, paired.csv, and the other metric view's table<N>-<view>.csv. */
+    /** table1.csv … table5.csv, figure3.csv, paired.csv, detection1.csv … detection5.csv, and the other metric view's table<N>-<view>.csv. */
     csv: string[];
     figure3Html: string;
     figure3Svg: string;
@@ -83,6 +83,7 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   for (const id of PAPER_TABLE_IDS) writeCsv(`table${id}.csv`, report.tables[`table${id}`].toCSV());
   writeCsv('figure3.csv', report.figure3.table.toCSV());
   writeCsv('paired.csv', report.paired.toCSV());
+  for (const id of PAPER_TABLE_IDS) writeCsv(`detection${id}.csv`, report.detection[`table${id}`].toCSV());
   for (const id of PAPER_TABLE_IDS) writeCsv(`table${id}-${other}.csv`, otherView.tables[`table${id}`].toCSV());
 
   const figure3Svg = path.join(outDir, 'figure3.svg');

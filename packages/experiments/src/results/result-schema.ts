@@ -73,6 +73,37 @@ export interface CaseResult {
    * the lesion's surface area (sphericity; 1 = a ball, small = zigzag).
    */
   smoothness: number;
+  /** Lesion-wise detection (26-connected lesions, hit at IoU >= 0.1, prediction `p > 0.5`); absent in older files. */
+  lesions?: CaseLesions;
+}
+
+/** Lesion-wise detection counts of one case (`lesionWiseF1` of `@afl/core`). */
+export interface CaseLesions {
+  /** Ground-truth lesions and predicted lesions. */
+  truth: number;
+  predicted: number;
+  /** Ground-truth lesions hit by a predicted lesion; missed ones; predicted lesions that hit none. */
+  detected: number;
+  missed: number;
+  falsePositives: number;
+  /** Lesion-level F1 (NaN when neither mask has a lesion). */
+  f1: number;
+}
+
+/**
+ * The PI-CAI challenge's metrics of a cell (picai_eval semantics, `evaluatePicai` of `@afl/core`) over its validation
+ * cases: lesion candidates by the dynamic threshold, lesion-level AP, case-level AUROC (case confidence = max) and the
+ * ranking score `(AUROC + AP) / 2`. NaN (null in JSON) where undefined, e.g. AUROC without negative cases.
+ */
+export interface CellPicaiMetrics {
+  split: 'val';
+  candidates: 'dynamic';
+  ap: number;
+  auroc: number;
+  score: number;
+  numCases: number;
+  numPositiveCases: number;
+  numLesions: number;
 }
 
 export interface EpochRecord {
@@ -91,6 +122,8 @@ export interface CellResult {
   curve: EpochRecord[];
   /** Epoch (1-based) whose checkpoint was evaluated: the best validation Dice. */
   bestEpoch: number;
+  /** PI-CAI's lesion-level metrics, for cells on PI-CAI or its phantom; absent elsewhere and in older files. */
+  picai?: CellPicaiMetrics;
   timings: { totalSeconds: number; meanStepMs: number; steps: number };
   backend: string;
   versions: Record<string, string>;

@@ -56,9 +56,9 @@ export function toyModel(seed: number, size = 16, outChannels = 1): tfl.LayersMo
   return model;
 }
 
-/** sha256 of every weight's bytes. */
-export function weightsHash(model: tfl.LayersModel): string {
+/** sha256 of every weight's bytes (asynchronous reads). */
+export async function weightsHash(model: tfl.LayersModel): Promise<string> {
   const h = createHash('sha256');
-  for (const w of readModelWeights(model)) h.update(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength));
+  for (const w of await readModelWeights(model)) h.update(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength));
   return h.digest('hex');
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     checkpointDir: process.argv[2],
     checkpointEverySteps: 1,
   });
-  process.stdout.write(`${weightsHash(model)}\n`);
+  process.stdout.write(`${await weightsHash(model)}\n`);
 }
 
 main().catch((e) => {

@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { NamedArray } from './tensor-file';
 
-/** Every weight of the model (trainable and not, e.g. batch-norm statistics), copied to the host. */
-export function readModelWeights(model: LayersModel): NamedArray[] {
-  return model.weights.map((w) => {
-    const t = w.read();
-    return { name: w.originalName, shape: t.shape.slice(), data: (t.dataSync() as Float32Array).slice() };
-  });
+/** Every weight of the model (trainable and not, e.g. batch-norm statistics), copied to the host (asynchronous reads). */
+export async function readModelWeights(model: LayersModel): Promise<NamedArray[]> {
+  return Promise.all(
+    model.weights.map(async (w) => {
+      const t = w.read();
+      return { name: w.originalName, shape: t.shape.slice(), data: ((await t.data()) as Float32Array).slice() };
+    }),
+  );
 }
 
 /** Writes host arrays back into the model's weights, checking names and shapes. */

@@ -66,8 +66,10 @@ export class SgdOptimizer {
     this.steps += 1;
   }
 
-  getState(): SgdState {
-    return { step: this.steps, buffers: this.buffers.map((b) => (b === null ? null : (b.dataSync() as Float32Array).slice())) };
+  /** The step count and momentum buffers, copied to the host (asynchronous reads). */
+  async getState(): Promise<SgdState> {
+    const buffers = await Promise.all(this.buffers.map(async (b) => (b === null ? null : ((await b.data()) as Float32Array).slice())));
+    return { step: this.steps, buffers };
   }
 
   setState(state: SgdState, shapes: number[][]): void {

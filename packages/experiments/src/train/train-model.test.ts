@@ -53,7 +53,7 @@ describe('trainModel', () => {
     await trainModel({ model: full, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd, checkpointDir: tmp('full') });
     const again = toyModel(1);
     await trainModel({ model: again, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd });
-    assert.equal(weightsHash(again), weightsHash(full));
+    assert.equal(await weightsHash(again), await weightsHash(full));
     const dir = tmp('resume');
     for (const [k, stop] of [4, 1, 5].entries()) {
       // Only the first run starts from the initial weights; the others must take everything from the checkpoint.
@@ -65,7 +65,7 @@ describe('trainModel', () => {
     const resumed = toyModel(3);
     const r = await trainModel({ model: resumed, dataset: toyDataset(), loss, epochs: 3, seed: 9, optimizer: sgd, checkpointDir: dir, checkpointEverySteps: 2 });
     assert.equal(r.resumed, true);
-    assert.equal(weightsHash(resumed), weightsHash(full));
+    assert.equal(await weightsHash(resumed), await weightsHash(full));
     [full, again, resumed].forEach((m) => m.dispose());
   });
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { diceScore, meanOfValid } from '@afl/core';
+import { diceScore, LossFunction, meanOfValid } from '@afl/core';
 import type { SplitDataset, TrainBatch } from './dataset-types';
 import { readModelWeights, weightsAreFinite, writeModelWeights } from './model-weights';
 import type { ProgressEvent } from './progress';
@@ -20,8 +20,11 @@ export interface EpochSummary {
 export interface TrainModelOptions {
   model: LayersModel;
   dataset: SplitDataset;
-  /** `(mask, logits) => scalar`; the mask is `[B, ...spatial, 1]`, the logits the model's raw output. */
-  loss: (mask: tf.Tensor, logits: tf.Tensor) => tf.Scalar;
+  /**
+   * `(mask, logits) => scalar`; the mask is `[B, ...spatial, 1]`, the logits the model's raw output. When the loss
+   * has `prepare` (A-FL from `createLoss`), it is awaited once per batch before the step and its bound loss used.
+   */
+  loss: LossFunction;
   epochs: number;
   batchSize?: number;
   seed: number;
@@ -104,16 +107,16 @@ export function tumourProbabilities(logits: tf.Tensor): tf.Tensor {
 export async function validationDice(model: LayersModel, dataset: SplitDataset, split: 'val' | 'test' = 'val'): Promise<number> {
   const values: number[] = [];
   for await (const batch of dataset.split(split).batches({ batchSize: 1, shuffle: false, seed: 0, augment: false })) {
-    const dice = tf.tidy(() => diceScore(batch.mask, tumourProbabilities(model.apply(batch.image, { training: false }) as tf.Tensor)));
-    values.push(...dice);
-    tf.dispose([batch.image, batch.mask]);
+    const probs = tf.tidy(() => tumourProbabilities(model.apply(batch.image, { training: false }) as tf.Tensor));
+    values.push(...(await diceScore(batch.mask, probs)));
+    tf.dispose([batch.image, batch.mask, probs]);
   }
   return meanOfValid(values).mean;
 }
 
-function saveCheckpoint(file: string, model: LayersModel, optimizer: SgdOptimizer, meta: Omit<CheckpointMeta, 'optimizerStep' | 'bufferPresent'>): void {
-  const weights = readModelWeights(model);
-  const state = optimizer.getState();
+async function saveCheckpoint(file: string, model: LayersModel, optimizer: SgdOptimizer, meta: Omit<CheckpointMeta, 'optimizerStep' | 'bufferPresent'>): Promise<void> {
+  const weights = await readModelWeights(model);
+  const state = await optimizer.getState();
   const buffers: NamedArray[] = [];
   state.buffers.forEach((b, i) => {
     if (b) buffers.push({ name: `sgd/${i}`, shape: [b.length], data: b });
@@ -183,13 +186,13 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   }
   let bestWeights: NamedArray[] | null = bestFile && fs.existsSync(bestFile) ? readTensorFile(bestFile).arrays : null;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const save = () => {
+  const save = async () => {
     if (!lastFile) return;
-    const weights = readModelWeights(model);
+    const weights = await readModelWeights(model);
     if (!weightsAreFinite(weights)) {
       throw new TrainingDivergedError(meta.epoch, meta.stepInEpoch, [], meta.lastFiniteLoss, 'non-finite weights');
     }
-    saveCheckpoint(lastFile, model, optimizer, meta);
+    await saveCheckpoint(lastFile, model, optimizer, meta);
   };
   let stepsThisCall = 0;
   for (; meta.epoch <= epochs; ) {
@@ -207,13 +210,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
         return { curve: meta.curve, bestEpoch: meta.bestEpoch, bestValDice: meta.bestValDice, steps: stepsThisCall, meanStepMs: NaN, resumed, completed: false };
       }
       const t0 = process.hrtime.bigint();
-      const value = tf.tidy(() => {
-        const { value: lossValue, grads } = tf.variableGrads(() => loss(batch.mask, model.apply(batch.image, { training: true }) as tf.Tensor), variables);
-        const v = lossValue.dataSync()[0];
-        if (Number.isFinite(v)) optimizer.applyGradients(variables, variables.map((w) => grads[w.name]));
-        return v;
-      });
-      tf.dispose([batch.image, batch.mask]);
+      // Host-side values the loss needs of this batch's mask (A-FL's parameters) are read before the step, so the
+      // step itself reads only the loss value, asynchronously (webgpu has no synchronous reads).
+      const prepared = loss.prepare ? await loss.prepare(batch.mask) : null;
+      const stepLoss = prepared ? prepared.loss : loss;
+      const { value: lossValue, grads } = tf.tidy(() => tf.variableGrads(() => stepLoss(batch.mask, model.apply(batch.image, { training: true }) as tf.Tensor), variables));
+      const value = (await lossValue.data())[0];
+      if (Number.isFinite(value)) optimizer.applyGradients(variables, variables.map((w) => grads[w.name]));
+      prepared?.dispose();
+      tf.dispose([lossValue, ...Object.values(grads), batch.image, batch.mask]);
       if (!Number.isFinite(value)) {
         optimizer.dispose();
         throw new TrainingDivergedError(epoch, step, batch.caseIds, meta.lastFiniteLoss, `loss is ${value}`);
@@ -235,11 +240,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       // iterator alone never reaches: yield to it once per step.
       if (options.shouldStop) await new Promise((resolve) => setImmediate(resolve));
       if (options.shouldStop?.()) {
-        save();
+        await save();
         optimizer.dispose();
         return { curve: meta.curve, bestEpoch: meta.bestEpoch, bestValDice: meta.bestValDice, steps: stepsThisCall, meanStepMs: NaN, resumed, completed: false };
       }
-      if (options.checkpointEverySteps && step % options.checkpointEverySteps === 0) save();
+      if (options.checkpointEverySteps && step % options.checkpointEverySteps === 0) await save();
     }
     meta.stepsPerEpoch = step;
     const valDice = await validationDice(model, dataset, 'val');
@@ -249,14 +254,14 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     if (valDice > meta.bestValDice || meta.bestEpoch === 0) {
       meta.bestValDice = valDice;
       meta.bestEpoch = epoch;
-      bestWeights = readModelWeights(model);
+      bestWeights = await readModelWeights(model);
       if (bestFile) writeTensorFile(bestFile, { epoch, valDice }, bestWeights);
     }
     meta.epoch = epoch + 1;
     meta.stepInEpoch = 0;
     meta.epochLossSum = 0;
     meta.epochStart = Date.now();
-    save();
+    await save();
   }
   if (bestWeights) writeModelWeights(model, bestWeights, 'best weights');
   optimizer.dispose();
