@@ -11,6 +11,7 @@ import { seedModelWeights } from '../train/model-weights';
 import type { ProgressEvent } from '../train/progress';
 import { trainModel } from '../train/train-model';
 import { writeCaseOverlay } from './case-overlay';
+import { createLesionDetection } from '../inference/lesion-detection';
 import { cellLoss } from './cell-loss';
 
 export type Cell = CellConfig & { cellId: string };
@@ -114,16 +115,20 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       shouldStop: env.shouldStop,
     });
     if (!trained.completed) throw new CellInterruptedError(cell.cellId);
+    const detection = createLesionDetection({ picai: cell.dataset === 'picai' || cell.dataset === 'phantom-picai' });
     const onCase = async (c: EvaluatedCase) => {
+      await detection.onCase(c);
+      if (env.overlays === false) return;
       try {
         await writeCaseOverlay(env.outDir, cell, c);
       } catch (e) {
         env.log?.(`${cell.cellId}: no overlay picture for ${c.result.caseId}: ${(e as Error).message}`);
       }
     };
-    const evalOptions = { roiSize: t.inputShape, spacing: data.spacing, onCase: env.overlays === false ? undefined : onCase };
+    const evalOptions = { roiSize: t.inputShape, spacing: data.spacing, onCase };
     const cases = await evaluateCases(model, data.dataset, 'val', evalOptions);
     if (data.hasTest) cases.push(...(await evaluateCases(model, data.dataset, 'test', evalOptions)));
+    const picai = detection.picai();
     const { cellId, ...config } = cell;
     const result: CellResult = {
       schemaVersion: 1,
@@ -132,6 +137,7 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       cases,
       curve: trained.curve.map((c) => ({ epoch: c.epoch, trainLoss: c.trainLoss, valDice: c.valDice, seconds: c.seconds })),
       bestEpoch: trained.bestEpoch,
+      ...(picai ? { picai } : {}),
       timings: { totalSeconds: (Date.now() - start) / 1000, meanStepMs: trained.meanStepMs, steps: trained.steps },
       backend: env.backend ?? tf.getBackend(),
       versions: packageVersions(),
