@@ -75,6 +75,12 @@ function notebook(v) {
       code('display.markdown(view.table.toMarkdown({ heading: 0 }));\nfor (const svg of view.charts) display.svg(svg);'),
       markdown(v.view === 'figure3' ? '## Agreement with the paper' : '## Paired statistics and agreement with the paper'),
       code('display.markdown(view.statisticsMarkdown);'),
+      ...(v.view === 'figure3' ? [] : [
+        markdown(v.view === 2
+          ? '## Lesion-level detection (not in the paper)\n\nLesion-wise F1 (26-connected lesions, hit at IoU ≥ 0.1) and HD95 beside Dice.'
+          : '## Lesion-level detection and the PI-CAI metrics (not in the paper)\n\nThe PI-CAI challenge ranks models by lesion-level average precision (AP), patient-level AUROC and their mean, computed here with picai_eval\'s semantics (dynamic lesion candidates, as the PI-CAI baseline evaluates). The paper reports none of them.'),
+        code('display.markdown(view.detection.toMarkdown({ heading: 0 }));'),
+      ]),
       markdown('## Gallery: A-FL vs FL on the same validation cases'),
       code('display.markdown(view.gallery.markdown);\nfor (const p of view.gallery.pictures) {\n  display.markdown(p.caption);\n  display.png(p.png);\n}'),
     ],

@@ -160,6 +160,8 @@ export interface NotebookView {
   statisticsMarkdown: string;
   /** A-FL vs FL on the best, median and worst validation case by A-FL's Dice, as pictures ({@link NotebookGallery}). */
   gallery: NotebookGallery;
+  /** Lesion-wise detection, HD95 and (PI-CAI) the challenge's AP, AUROC and score, per row; null for Figure 3. */
+  detection: ReportTable | null;
 }
 
 /** A view's gallery for a notebook: `display.markdown(g.markdown)`, then per picture its caption and `display.png(png)`. */
@@ -209,14 +211,14 @@ export function notebookView(view: NotebookViewId, report: ReportData): Notebook
   if (view === 'figure3') {
     const charts = [figure3GainSvg(report), figure3DiceSvg(report)];
     const gallery = notebookGallery(report.galleries.figure3);
-    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, paired: null, agreement, statisticsMarkdown: agreementMd, gallery };
+    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, paired: null, agreement, statisticsMarkdown: agreementMd, gallery, detection: null };
   }
   const table = report.tables[`table${view}`];
   const comparisons = report.comparisons.filter((c) => c.table === view);
   const paired = comparisonsTable(comparisons, { title: `Table ${view}: paired statistics on per-case Dice (a − b, same case and seed)` });
   const chartSvg = tableChartSvg(view, table);
   const gallery = notebookGallery(report.galleries[`table${view}`]);
-  return { title: table.title, table, chartSvg, charts: [chartSvg], paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery };
+  return { title: table.title, table, chartSvg, charts: [chartSvg], paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery, detection: report.detection[`table${view}`] };
 }
 
 const SHORT_MODEL: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
