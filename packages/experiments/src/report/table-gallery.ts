@@ -142,7 +142,7 @@ export function tableGallery(view: GalleryViewId, results: readonly CellResult[]
       if (absent > 0) {
         notes.push(
           `${what}: ${absent} of ${2 * cases.length} picture(s) missing${dir ? ` under \`${path.join(dir, 'overlays')}\`` : ' (no results folder given)'}` +
-            ' (results written before the runner drew overlays; run the cells again to get them).',
+            ' (results written before the runner drew overlays: delete the result files of those cells and run the grid again to get them).',
         );
       }
       pairs.push({ dataset: a.config.dataset, model, setting: settingOf(a), seed: a.config.seed, aflCellId: a.cellId, flCellId: f.cellId, commonCases: n, cases });
