@@ -40,8 +40,10 @@ export { figure3Html, plotlyBundlePath } from './report/figure3-html';
 export type { Figure3HtmlOptions, PlotlyMode } from './report/figure3-html';
 export { renderOverlay, writeOverlay, overlaySlices, overlayLayout, sideBySidePng, OVERLAY_COLORS } from './report/render-overlay';
 export type { OverlayVolume, RenderOverlayOptions, OverlayLayout } from './report/render-overlay';
-export { notebookSettings, loadNotebookResults, notebookView, tableChartSvg, figure3GainSvg, figure3DiceSvg } from './report/notebook-view';
-export type { NotebookViewId, NotebookSettings, NotebookSettingsOptions, NotebookResults, LoadNotebookResultsOptions, NotebookView } from './report/notebook-view';
+export { tableGallery, overlayFile } from './report/table-gallery';
+export type { TableGallery, TableGalleryOptions, GalleryPair, GalleryCase, GalleryRank, GalleryViewId } from './report/table-gallery';
+export { notebookSettings, loadNotebookResults, notebookView, notebookGallery, tableChartSvg, figure3GainSvg, figure3DiceSvg } from './report/notebook-view';
+export type { NotebookViewId, NotebookSettings, NotebookSettingsOptions, NotebookResults, LoadNotebookResultsOptions, NotebookView, NotebookGallery } from './report/notebook-view';
 export { syntheticResults, writeSyntheticResults, syntheticCellId, syntheticGrid } from './report/synthetic-results';
 export type { SyntheticOptions } from './report/synthetic-results';
 // Statistics

@@ -174,9 +174,15 @@ export interface NotebookGallery {
   data: TableGallery;
 }
 
-/** Reads a gallery's pictures (when its results folder was given: `buildReport(…, { resultsDir })`). */
-export function notebookGallery(gallery: TableGallery): NotebookGallery {
+/**
+ * Reads a gallery's pictures (when its results folder was given: `buildReport(…, { resultsDir })`). Pictures beyond
+ * `maxBytes` of PNG in all (default 600 kB, so that a notebook stays under 1 MB) are left out, and the Markdown says so.
+ */
+export function notebookGallery(gallery: TableGallery, options: { maxBytes?: number } = {}): NotebookGallery {
+  const maxBytes = options.maxBytes ?? 600_000;
   const pictures: NotebookGallery['pictures'] = [];
+  let bytes = 0;
+  let leftOut = 0;
   const dataset: Record<string, string> = { picai: 'PI-CAI', brats: 'BraTS' };
   for (const p of gallery.pairs) {
     for (const c of p.cases) {
@@ -184,13 +190,20 @@ export function notebookGallery(gallery: TableGallery): NotebookGallery {
       const read = (f: string | null) => (f ? new Uint8Array(fs.readFileSync(f)) : null);
       const ds = p.dataset.replace(/^phantom-/, '');
       const dice = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+      const png = new Uint8Array(sideBySidePng([read(c.aflPicture), read(c.flPicture)]));
+      if (bytes + png.length > maxBytes) {
+        leftOut++;
+        continue;
+      }
+      bytes += png.length;
       pictures.push({
         caption: `**${c.rank}** by A-FL's Dice — ${dataset[ds] ?? ds}, \`${p.model}\`, case \`${c.caseId}\`: A-FL (left) Dice ${dice(c.aflDice)}, FL (right) Dice ${dice(c.flDice)}`,
-        png: new Uint8Array(sideBySidePng([read(c.aflPicture), read(c.flPicture)])),
+        png,
       });
     }
   }
-  const notes = gallery.notes.map((n) => `- ${n}`).join('\n');
+  const allNotes = leftOut > 0 ? [...gallery.notes, `${leftOut} picture(s) left out to keep the notebook small (over ${Math.round(maxBytes / 1000)} kB of PNG); the report (\`afl report\`) links them all.`] : gallery.notes;
+  const notes = allNotes.map((n) => `- ${n}`).join('\n');
   const markdown = `**Gallery: ${gallery.title}.** ${gallery.ranking}${pictures.length === 0 ? ' No picture to show.' : ''}\n${notes ? `\n${notes}\n` : ''}`;
   return { markdown, pictures, data: gallery };
 }
