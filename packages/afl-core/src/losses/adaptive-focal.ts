@@ -201,8 +201,9 @@ export function adaptiveFocalLoss(yTrue: tf.Tensor, yPred: tf.Tensor, options: A
     }
     const perSampleLoss = tf.mean(tf.reshape(lossMap, [lossMap.shape[0], -1]), 1);
     const reduced = reduction === 'none' ? perSampleLoss : reduction === 'mean' ? tf.mean(perSampleLoss) : tf.sum(perSampleLoss);
-    // A non-binary yTrue turns the loss into NaN (0 / 0); a binary one adds exactly 0.
-    return checkBinary ? tf.add(reduced, tf.div(0, tf.cast(tf.logicalNot(nonBinaryFlag(yTrue)), 'float32'))) : reduced;
+    if (!checkBinary) return reduced;
+    // A non-binary yTrue selects NaN (a select, not arithmetic: GPU shaders need not propagate NaN through it).
+    return tf.where(tf.broadcastTo(nonBinaryFlag(yTrue), reduced.shape), tf.fill(reduced.shape, NaN), reduced);
   });
   if (owned) disposeAdaptiveParameters(owned);
   return loss;
