@@ -5,6 +5,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { diceLoss } from '@afl/core';
 import { createModel, CreateModelOptions, ModelName, has3dTraining } from '../index';
 import { blobTarget, noisyInput, seedWeights, setupBackend } from './helpers';
+import { releaseBackend, setNativeKernels } from '@afl/backend';
+import { maxAbsDiffRel } from '@afl/backend/dist/testing/grad-check';
+import { describeWebgpuVsCpu, switchTo } from '@afl/backend/dist/testing/webgpu';
 
 interface Case {
   name: ModelName;
@@ -87,6 +90,70 @@ export function trainsAndReachesEveryWeight(name: ModelName, options: CreateMode
   model.dispose();
 }
 
+/**
+ * Tolerances of the models on webgpu against cpu, each as max |webgpu - cpu| over a tensor divided by max |cpu| of
+ * that tensor. Training-mode forward (batch norm on the batch's statistics) and the gradient of every trainable
+ * weight; float32 on both sides, the GPU summing convolutions and reductions in another order. A weight whose
+ * gradient is rounding noise in exact arithmetic (a conv bias followed by batch norm) is compared against the largest
+ * gradient of the model instead (`gradientFloor` of it).
+ */
+export const WEBGPU_MODEL_TOLERANCE = { output: 1e-4, loss: 1e-5, gradient: 1e-3, gradientFloor: 1e-2 } as const;
+
+/** Output, Dice loss and every trainable weight's gradient of one training-mode forward/backward pass. */
+function forwardAndGradients(name: ModelName, options: CreateModelOptions, size: number[]): tf.Tensor[] {
+  const model = createModel(name, options);
+  seedWeights(model, 7);
+  const out = tf.tidy(() => {
+    const y = blobTarget(size, options.outChannels ?? 1);
+    const x = noisyInput(y, options.inChannels ?? 1, 11);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    let logits: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
+      logits = out;
+      return diceLoss(y, out) as tf.Scalar;
+    }, vars);
+    return [logits as unknown as tf.Tensor, value, ...vars.map((v) => grads[v.name])];
+  });
+  model.dispose();
+  return out;
+}
+
+/**
+ * Runs {@link forwardAndGradients} on cpu and on webgpu and checks them against {@link WEBGPU_MODEL_TOLERANCE}. The
+ * cpu reference uses TF.js's own kernels (`@afl/backend`'s native kernels off), so that it checks webgpu alone.
+ */
+async function compareModelOnWebgpu(name: ModelName, options: CreateModelOptions, size: number[]): Promise<Record<string, number>> {
+  const runs: Float32Array[][] = [];
+  for (const backend of ['cpu', 'webgpu'] as const) {
+    await switchTo(backend);
+    setNativeKernels(backend !== 'cpu');
+    const ts = forwardAndGradients(name, options, size);
+    setNativeKernels(true);
+    runs.push(await Promise.all(ts.map(async (t) => Float32Array.from(await t.data()))));
+    tf.dispose(ts);
+  }
+  const [cpu, gpu] = runs;
+  const T = WEBGPU_MODEL_TOLERANCE;
+  const output = maxAbsDiffRel(gpu[0], cpu[0]);
+  const loss = maxAbsDiffRel(gpu[1], cpu[1]);
+  assert.ok(output <= T.output, `${name} ${size}: output deviates by ${output} (tolerance ${T.output})`);
+  assert.ok(loss <= T.loss, `${name} ${size}: loss deviates by ${loss} (tolerance ${T.loss})`);
+  const largest = Math.max(...cpu.slice(2).map((g) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+  let gradient = 0;
+  cpu.slice(2).forEach((g, i) => {
+    let d = 0;
+    let m = 0;
+    for (let k = 0; k < g.length; k++) {
+      d = Math.max(d, Math.abs(gpu[i + 2][k] - g[k]));
+      m = Math.max(m, Math.abs(g[k]));
+    }
+    const err = d / Math.max(m, T.gradientFloor * largest);
+    gradient = Math.max(gradient, err);
+    assert.ok(err <= T.gradient, `${name} ${size}: gradient ${i} deviates by ${err} (tolerance ${T.gradient})`);
+  });
+  return { output, loss, gradient };
+}
 
 /** The shared suite every model runs (its own test file, so node --test spreads models over cores). */
 export function describeModel(name: ModelName): void {
@@ -142,6 +209,20 @@ export function describeModel(name: ModelName): void {
         trainsAndReachesEveryWeight(c.name, { ...c.small, ...c.train3d.options, spatialDims: 3, inChannels: 1,
           outChannels: 2 }, c.train3d.size, 0.3);
       });
+  });
+
+  describeWebgpuVsCpu(`${c.name}: forward and gradient of every weight`, (webgpuTest) => {
+    after(async () => {
+      await releaseBackend();
+      assert.ok(await setupBackend('cpu'));
+    });
+    webgpuTest('2-D and 3-D training-mode forward, Dice loss and every weight gradient equal cpu within WEBGPU_MODEL_TOLERANCE', async () => {
+      const d2 = await compareModelOnWebgpu(c.name, { ...c.small, inChannels: 1, outChannels: 1 }, c.sizes2d[0]);
+      const d3 = has3dTraining()
+        ? await compareModelOnWebgpu(c.name, { ...c.small, ...c.train3d.options, spatialDims: 3, inChannels: 1, outChannels: 2 }, c.train3d.size)
+        : null;
+      console.log(`# ${c.name} webgpu vs cpu, largest relative deviations: 2-D ${JSON.stringify(d2)}; 3-D ${JSON.stringify(d3)}`);
+    });
   });
 
   describe(`${c.name} on wasm (through @afl/backend)`, () => {
