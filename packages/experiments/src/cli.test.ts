@@ -49,11 +49,13 @@ describe('afl CLI', () => {
       [['grid', '--profile', 'paper', '--picai', '/no/such/dir'], /--picai \/no\/such\/dir: no such folder/],
       [['train', '--model', 'vnet', '--loss', 'afl'], /--model must be one of/],
       [['report', '--out', '/no/such/results'], /has no cells\/ folder/],
-      [['frobnicate'], /unknown command "frobnicate"/],
+      [['frobnicate'], /unknown command "frobnicate"; commands: grid, run-cell, doctor, report, train, eval, predict \(afl --help\)/],
+      [['train'], /^afl train: --model and --loss are required/],
     ] as Array<[string[], RegExp]>) {
       const r = afl(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /^afl: afl /, 'one prefix');
       assert.equal(r.stderr.trim().split('\n').length, 1, `more than one line for ${args.join(' ')}: ${r.stderr}`);
     }
     const help = afl(['grid', '--help']);

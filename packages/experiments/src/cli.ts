@@ -246,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (!(command in HELP) || command === 'main') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: grid, report, train, eval, predict, doctor (afl --help)`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(HELP).filter((c) => c !== 'main').join(', ')} (afl --help)`);
   }
   if (parsed.flags.help) {
     process.stdout.write(HELP[command]);
@@ -266,12 +266,10 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      if (e instanceof UsageError) {
-        process.stderr.write(`afl: ${e.message}\n`);
-        process.exit(2);
-      }
       const message = e instanceof Error ? e.message : String(e);
-      process.stderr.write(`afl: ${message}\n`);
+      // One prefix: messages that already name the command ("afl train: ...") keep theirs.
+      process.stderr.write(`${/^afl\b/.test(message) ? message : `afl: ${message}`}\n`);
+      if (e instanceof UsageError) process.exit(2);
       if (process.env.AFL_DEBUG) console.error(e);
       process.exit(1);
     },

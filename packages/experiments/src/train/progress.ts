@@ -23,14 +23,36 @@ function duration(s: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function formatProgress(p: ProgressEvent, width = 24): string {
+/** A loss with 4 significant digits: fixed notation from 0.001 up, exponent notation below (an A-FL loss of 4e-5). */
+export function formatLoss(loss: number): string {
+  if (!Number.isFinite(loss)) return String(loss);
+  const a = Math.abs(loss);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? loss.toExponential(3) : loss.toPrecision(4);
+}
+
+/**
+ * One progress line. With `columns` (a terminal's width) the line never exceeds it: the bar shrinks (down to 8
+ * characters), then disappears, then the label is shortened from its start.
+ */
+export function formatProgress(p: ProgressEvent, width = 24, columns?: number): string {
   const perEpoch = Number.isFinite(p.stepsPerEpoch) ? p.stepsPerEpoch : p.step;
   const done = (p.epoch - 1) * perEpoch + p.step;
   const total = p.epochs * perEpoch;
-  const filled = Math.min(width, Math.round((done / Math.max(total, 1)) * width));
-  const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
-  const label = p.label ? `${p.label} ` : '';
-  return `${label}[${bar}] epoch ${p.epoch}/${p.epochs} step ${p.step}/${Number.isFinite(p.stepsPerEpoch) ? p.stepsPerEpoch : '?'} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${duration(p.etaSeconds)}`;
+  const stats = `epoch ${p.epoch}/${p.epochs} step ${p.step}/${Number.isFinite(p.stepsPerEpoch) ? p.stepsPerEpoch : '?'} loss ${formatLoss(p.loss)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${duration(p.etaSeconds)}`;
+  let label = p.label ?? '';
+  let barWidth = width;
+  if (columns !== undefined) {
+    const room = columns - 1 - stats.length - (label ? label.length + 1 : 0) - 3;
+    barWidth = room >= 8 ? Math.min(width, room) : 0;
+    if (barWidth === 0 && label) {
+      const keep = columns - 1 - stats.length - 2;
+      label = keep >= 8 ? (label.length > keep ? `…${label.slice(label.length - keep + 1)}` : label) : '';
+    }
+  }
+  const filled = Math.min(barWidth, Math.round((done / Math.max(total, 1)) * barWidth));
+  const bar = barWidth > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ` : '';
+  const line = `${label ? `${label} ` : ''}${bar}${stats}`;
+  return columns !== undefined && line.length > columns - 1 ? line.slice(0, Math.max(columns - 1, 0)) : line;
 }
 
 /**
@@ -50,7 +72,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       const epochEnd = p.step === p.stepsPerEpoch;
       if (tty) {
         if (now - last < 100 && !epochEnd) return;
-        stream.write(`\r${formatProgress(p)}\x1b[K`);
+        stream.write(`\r${formatProgress(p, 24, stream.columns || 80)}\x1b[K`);
         drawn = true;
       } else {
         if (now - last < intervalMs && !epochEnd) return;
