@@ -18,6 +18,7 @@ const out = path.join(outDir, 'afl_native.node');
 const log = path.join(outDir, 'build.log');
 const hostFile = path.join(outDir, 'host.json');
 const src = path.join(root, 'native', 'conv.c');
+const stampFile = path.join(outDir, 'toolchain.json');
 
 /** What the addon was compiled for (-march=native): checked before loading it (native-addon.ts). */
 function hostSignature() {
@@ -32,7 +33,10 @@ function hostSignature() {
 
 function finish(ok, message) {
   fs.writeFileSync(log, `${message}\n`);
-  if (ok && fs.existsSync(out)) fs.writeFileSync(hostFile, JSON.stringify(hostSignature()));
+  if (ok && fs.existsSync(out)) {
+    fs.writeFileSync(hostFile, JSON.stringify(hostSignature()));
+    fs.writeFileSync(stampFile, toolchainStamp());
+  }
   console.log(`[afl/backend] native kernels: ${message}`);
   if (!ok && process.env.AFL_REQUIRE_NATIVE === '1') {
     console.error('[afl/backend] AFL_REQUIRE_NATIVE=1 but the native addon could not be built');
@@ -53,8 +57,36 @@ function compile(flags) {
     src, '-o', out, ...darwin, '-lopenblas'], { stdio: 'pipe' });
 }
 
+/**
+ * What a build depends on beyond the package's files: the compiler, OpenBLAS's header and library, Node's headers and
+ * the environment switches. turbo does not cache this package's build (turbo.json), so installing OpenBLAS or a
+ * compiler after a first build takes effect at the next `npm run build`; an unchanged toolchain reuses the addon.
+ */
+function toolchainStamp() {
+  const cc = process.env.CC || 'cc';
+  let ccVersion = 'none';
+  try {
+    ccVersion = execFileSync(cc, ['--version'], { stdio: 'pipe' }).toString().split('\n')[0];
+  } catch {
+    // no compiler
+  }
+  const files = ['/usr/include/cblas.h', '/usr/include/x86_64-linux-gnu/cblas.h', '/usr/include/openblas/cblas.h',
+    '/usr/lib/x86_64-linux-gnu/libopenblas.so', '/usr/lib/libopenblas.so'];
+  const present = files.filter((f) => fs.existsSync(f)).map((f) => `${f}@${fs.statSync(f).mtimeMs}`);
+  const sources = fs.readdirSync(path.join(root, 'native')).sort()
+    .map((f) => `${f}:${require('crypto').createHash('sha256').update(fs.readFileSync(path.join(root, 'native', f))).digest('hex')}`);
+  return JSON.stringify({ ccVersion, present, sources, node: process.version, headers: nodeHeaders() ?? null,
+    native: process.env.AFL_NATIVE ?? '', host: hostSignature(), script: fs.statSync(__filename).mtimeMs });
+}
+
 function main() {
   fs.mkdirSync(outDir, { recursive: true });
+  const stamp = toolchainStamp();
+  if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp && fs.existsSync(log)) {
+    console.log(`[afl/backend] native kernels: ${fs.readFileSync(log, 'utf8').trim()} (toolchain unchanged, not rebuilt)`);
+    return;
+  }
+  fs.rmSync(stampFile, { force: true });
   fs.rmSync(out, { force: true });
   fs.rmSync(hostFile, { force: true });
   if (process.env.AFL_NATIVE === '0') return finish(true, 'not built (AFL_NATIVE=0)');

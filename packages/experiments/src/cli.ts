@@ -262,8 +262,9 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs `afl` with these arguments and exits with its code (2: usage error, 1: failure). What `bin/afl.js` calls. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
@@ -275,3 +276,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));
