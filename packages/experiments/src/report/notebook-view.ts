@@ -1,3 +1,4 @@
+import { displayPath } from './display-path';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gridCells, PROFILES, type TableId } from '../config';
@@ -110,7 +111,7 @@ export async function loadNotebookResults(view: NotebookViewId, settings: Notebo
   let ran = 0;
   if (missing.length > 0 && settings.runMissing) {
     const only = all.map((c, i) => (missing.includes(c.cellId) ? i : -1)).filter((i) => i >= 0);
-    log(`${viewName(view)}: running ${only.length} missing cell(s) of the ${settings.profile} grid into ${settings.dir}`);
+    log(`${viewName(view)}: running ${only.length} missing cell(s) of the ${settings.profile} grid into ${displayPath(settings.dir, settings.repoRoot)}`);
     await (options.runCells ?? runCellsWithGrid)(settings, only, log);
     const before = missing.length;
     missing = absent();
@@ -122,7 +123,7 @@ export async function loadNotebookResults(view: NotebookViewId, settings: Notebo
   const gridIds = new Set(all.map((c) => c.cellId));
   const notInGrid = results.filter((r) => !gridIds.has(r.cellId)).length;
   const parts = [
-    `Profile \`${settings.profile}\`, results \`${settings.dir}\`: ${results.length} cell result(s) read`,
+    `Profile \`${settings.profile}\`, results \`${displayPath(settings.dir, settings.repoRoot)}\`: ${results.length} cell result(s) read`,
     otherProfiles > 0 ? ` (${otherProfiles} of other profiles left out)` : '',
     `. ${viewName(view)} needs ${wanted.size} cell(s) of the grid`,
     ran > 0 ? `; ${ran} run now` : '',

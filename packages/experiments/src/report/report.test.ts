@@ -328,6 +328,7 @@ describe('writeReport', () => {
     assert.equal(out.missing.length, 2);
     assert.deepEqual(out.files.csv.map((f) => path.basename(f)), [
       'table1.csv', 'table2.csv', 'table3.csv', 'table4.csv', 'table5.csv', 'figure3.csv', 'paired.csv',
+      'detection1.csv', 'detection2.csv', 'detection3.csv', 'detection4.csv', 'detection5.csv',
       'table1-soft.csv', 'table2-soft.csv', 'table3-soft.csv', 'table4-soft.csv', 'table5-soft.csv',
     ]);
     for (const f of out.files.csv) assert.ok(fs.readFileSync(f, 'utf8').split('\n').length >= 2, f);
@@ -340,7 +341,7 @@ describe('writeReport', () => {
     assert.ok(html.includes('Plotly.newPlot'));
     assert.ok(html.length < 100_000);
     assert.ok(fs.statSync(out.files.plotlyJs!).size > 1_000_000);
-    assert.equal(out.written.length, 1 + 12 + 4);
+    assert.equal(out.written.length, 1 + 17 + 4);
     assert.ok(out.written.every((f) => fs.existsSync(f)));
   });
   it('runs without the paper and with the soft view first', () => {

@@ -1,3 +1,4 @@
+import { displayPath } from './display-path';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellResult, ModelName } from '../results/result-schema';
@@ -141,7 +142,7 @@ export function tableGallery(view: GalleryViewId, results: readonly CellResult[]
       const absent = cases.flatMap((c) => [c.aflPicture, c.flPicture]).filter((p) => p === null).length;
       if (absent > 0) {
         notes.push(
-          `${what}: ${absent} of ${2 * cases.length} picture(s) missing${dir ? ` under \`${path.join(dir, 'overlays')}\`` : ' (no results folder given)'}` +
+          `${what}: ${absent} of ${2 * cases.length} picture(s) missing${dir ? ` under \`${displayPath(path.join(dir, 'overlays'))}\`` : ' (no results folder given)'}` +
             ' (results written before the runner drew overlays: delete the result files of those cells and run the grid again to get them).',
         );
       }

@@ -1,3 +1,5 @@
+import { displayPath } from './display-path';
+import { trainingSettingsTable } from './training-settings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellConfig } from '../results/result-schema';
@@ -102,16 +104,17 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   const viewName = (v: MetricView) => (v === 'hard' ? 'hard metrics (tumour channel, p > 0.5)' : "the authors' soft metrics");
   const lines: string[] = [];
   lines.push('# A-FL reproduction report', '');
-  lines.push(`- results: \`${options.dir}\` — ${loaded.results.length} cell result(s) read${loaded.problems.length ? `, ${loaded.problems.length} problem line(s) (see the end)` : ''}`);
+  lines.push(`- results: \`${displayPath(options.dir)}\` — ${loaded.results.length} cell result(s) read${loaded.problems.length ? `, ${loaded.problems.length} problem line(s) (see the end)` : ''}`);
   lines.push(`- settings: ${report.settings.length ? report.settings.join('; ') : 'none'}`);
   const bySplit = { val: 0, test: 0 };
   for (const r of loaded.results) for (const k of r.cases) bySplit[k.split]++;
   const splitNote = report.split === 'val' ? " (the set the best epoch was chosen on, as in the paper's protocol)" : report.split === 'test' ? ' (held out, never used to choose the epoch)' : '';
   lines.push(`- cases: split \`${report.split}\`${splitNote}; evaluated cases in the files: ${bySplit.val} val, ${bySplit.test} test (all cells, all seeds)`);
   lines.push(`- metrics: ${viewName(metrics)}; the other view is in the appendix`);
-  lines.push(`- paper: ${paper ? `\`${paper.file}\`` : 'n/a (tables.json not found)'}`);
+  lines.push(`- paper: ${paper ? `\`${displayPath(paper.file)}\`` : 'n/a (tables.json not found)'}`);
   if (options.expected) lines.push(`- expected cells: ${options.expected.length}, missing: ${missing.length}`);
   lines.push('');
+  lines.push(trainingSettingsTable(loaded.results).toMarkdown({ heading: 2 }));
   lines.push(report.toMarkdown({ heading: 2 }));
   lines.push('## Figures', '');
   lines.push('![Figure 3: Dice of FL and A-FL by smoothness and volume tertile](figure3.svg)', '');
