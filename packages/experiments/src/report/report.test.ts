@@ -326,6 +326,8 @@ describe('writeReport', () => {
     assert.ok(md.includes('- `quick-corrupt`: result file unusable'));
     assert.match(md, /quick-corrupt\.json: not valid JSON/);
     assert.equal(out.missing.length, 2);
+    assert.match(md, /## Appendix: Tables 1–5 with the authors' soft metrics\n\nSoft sensitivity equals soft specificity in every row, by construction/);
+    assert.match(md, /## Training settings: the paper and ours/);
     assert.deepEqual(out.files.csv.map((f) => path.basename(f)), [
       'table1.csv', 'table2.csv', 'table3.csv', 'table4.csv', 'table5.csv', 'figure3.csv', 'paired.csv',
       'detection1.csv', 'detection2.csv', 'detection3.csv', 'detection4.csv', 'detection5.csv',

@@ -57,6 +57,12 @@ export interface WriteReportResult {
   missing: MissingCell[];
 }
 
+/** Why the soft view's sensitivity and specificity columns are equal in every row. */
+export const SOFT_RATES_NOTE =
+  "Soft sensitivity equals soft specificity in every row, by construction: the authors' code averages each metric over " +
+  "its two output channels (background and tumour), and the background channel's sensitivity is the tumour channel's " +
+  'specificity and vice versa, so both averages are (tumour recall + background recall) / 2.';
+
 /**
  * Writes the report of a results folder: `report.md` (agreement sentences, Tables 1–5 beside the paper, Figure 3,
  * paired statistics, the other metric view, missing cells, problems), one CSV per table, `figure3.svg`,
@@ -113,6 +119,7 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   lines.push(`- metrics: ${viewName(metrics)}; the other view is in the appendix`);
   lines.push(`- paper: ${paper ? `\`${displayPath(paper.file)}\`` : 'n/a (tables.json not found)'}`);
   if (options.expected) lines.push(`- expected cells: ${options.expected.length}, missing: ${missing.length}`);
+  if (metrics === 'soft') lines.push('', SOFT_RATES_NOTE);
   lines.push('');
   lines.push(trainingSettingsTable(loaded.results).toMarkdown({ heading: 2 }));
   lines.push(report.toMarkdown({ heading: 2 }));
@@ -125,6 +132,7 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
     lines.push(report.galleries[key].toMarkdown({ heading: 3, relativeTo: outDir }));
   }
   lines.push(`## Appendix: Tables 1–5 with ${viewName(other)}`, '');
+  if (other === 'soft') lines.push(SOFT_RATES_NOTE, '');
   for (const id of PAPER_TABLE_IDS) lines.push(otherView.tables[`table${id}`].toMarkdown({ heading: 3 }));
   if (options.expected) {
     lines.push(`## Missing cells (${missing.length} of ${options.expected.length} expected)`, '');
