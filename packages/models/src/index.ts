@@ -5,7 +5,9 @@ export { regUnet, RegUNetConfig } from './reg-unet';
 export { resnet50Unet, resnetEncoder, ResNet50UNetConfig, ResNetEncoderConfig, PICAI_RESNET_STRIDES } from './resnet50-unet';
 export { createModel, CreateModelOptions, ModelName, ModelPreset, MODEL_NAMES } from './create-model';
 export { countParameters, CountParametersOptions } from './count-parameters';
-export { UpSampling3D, UpSampling3DArgs } from './layers/up-sampling-3d';
+export { UpSampling3D } from '@afl/backend';
+/** Arguments of `UpSampling3D` (the layer of `@afl/backend`). */
+export type UpSampling3DArgs = import('@afl/backend').layers.UpSampling3DLayerArgs;
 export { LayerFactories, setLayerFactories, has3dTraining, SpatialDims, StrideSpec } from './layers/nd-layers';
 export { fileSystemHandler } from './io/file-system-handler';
 export { saveModel } from './io/save-model';

@@ -88,3 +88,26 @@ test('3-D model with the custom up-sampling layer saves and loads (topology and 
 test('loadModel names the directory it cannot read', async () => {
   await assert.rejects(loadModel('/nonexistent/afl-model'), /Error in loadModel: cannot read \/nonexistent\/afl-model\/model.json/);
 });
+
+test('a saved 3-D model naming its up-sampling AflUpSampling3D (the old name) loads as @afl/backend UpSampling3D', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-models-legacy-'));
+  try {
+    const model = createModel('unet', { spatialDims: 3, channels: [2, 4], decoder: 'upsample', inChannels: 1,
+      outChannels: 2, inputShape: [4, 8, 8] });
+    await saveModel(model, dir);
+    const file = path.join(dir, 'model.json');
+    const json = fs.readFileSync(file, 'utf8');
+    assert.match(json, /"class_name":"UpSampling3D"/);
+    fs.writeFileSync(file, json.replace(/"class_name":"UpSampling3D"/g, '"class_name":"AflUpSampling3D"'));
+    const loaded = await loadModel(dir);
+    const x = randomInput([1, 4, 8, 8, 1], 7);
+    const y0 = model.predict(x) as tf.Tensor;
+    const y1 = loaded.predict(x) as tf.Tensor;
+    assert.deepEqual(Array.from(y1.dataSync()), Array.from(y0.dataSync()));
+    tf.dispose([x, y0, y1]);
+    loaded.dispose();
+    model.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
+import { serialization } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { layers as backendLayers, UpSampling3D } from '@afl/backend';
 import { modelError } from '../errors';
-import { UpSampling3D } from './up-sampling-3d';
 
 type Layer = tfl.layers.Layer;
 export type SpatialDims = 2 | 3;
@@ -9,7 +10,7 @@ export type StrideSpec = number | number[];
 
 /**
  * The layer constructors whose 3-D versions stock tfjs-layers 4.22 cannot train (rank-5 batch norm, conv3dTranspose
- * gradient, upSampling3d). `@afl/backend` provides trainable ones; {@link setLayerFactories} swaps them in.
+ * gradient, upSampling3d). They come from `@afl/backend`; {@link setLayerFactories} swaps in others.
  */
 export interface LayerFactories {
   batchNormalization(args: Record<string, unknown>): Layer;
@@ -17,42 +18,36 @@ export interface LayerFactories {
   conv3dTranspose(args: Record<string, unknown>): Layer;
 }
 
-const stockFactories: LayerFactories = {
-  batchNormalization: (args) => tfl.layers.batchNormalization(args),
-  upSampling3d: (args) => new UpSampling3D({ size: args.size as [number, number, number], name: args.name }),
-  conv3dTranspose: (args) => tfl.layers.conv3dTranspose(args as never),
+const backendFactories: LayerFactories = {
+  batchNormalization: (a) => backendLayers.batchNormalization(a as never),
+  upSampling3d: (a) => backendLayers.upSampling3d({ size: a.size as [number, number, number], name: a.name,
+    interpolation: 'nearest' }),
+  conv3dTranspose: (a) => backendLayers.conv3dTranspose(a as never),
 };
 
-let factories: LayerFactories = resolveBackendFactories() ?? stockFactories;
+let factories: LayerFactories = backendFactories;
 
-/** Uses `@afl/backend`'s layer factories when that package exports them (it is being written alongside). */
-function resolveBackendFactories(): LayerFactories | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const backend = require('@afl/backend') as { layers?: Partial<LayerFactories> };
-    const l = backend.layers;
-    if (l && typeof l.batchNormalization === 'function' && typeof l.upSampling3d === 'function' &&
-        typeof l.conv3dTranspose === 'function') {
-      return {
-        batchNormalization: (a) => l.batchNormalization!(a),
-        upSampling3d: (a) => l.upSampling3d!({ ...a, interpolation: 'nearest' } as never),
-        conv3dTranspose: (a) => l.conv3dTranspose!(a),
-      };
-    }
-  } catch {
-    // @afl/backend not built: stock layers (2-D trains, 3-D builds and counts).
-  }
-  return undefined;
+/**
+ * Models saved by earlier versions of this package, built without `@afl/backend`'s layers, name their 3-D
+ * up-sampling `AflUpSampling3D` (nearest, `size` [D, H, W]): the same layer as `@afl/backend`'s `UpSampling3D`,
+ * registered under that name too so that they still load.
+ */
+class LegacyAflUpSampling3D extends UpSampling3D {
+  static override className = 'AflUpSampling3D';
 }
+serialization.registerClass(LegacyAflUpSampling3D);
 
 /** Replaces the layer factories used for batch norm, 3-D up-sampling and 3-D transposed convolution. */
 export function setLayerFactories(next: Partial<LayerFactories>): void {
   factories = { ...factories, ...next };
 }
 
-/** Whether 3-D models can run forward/backward (a rank-5 batch norm is available). */
+/**
+ * Whether 3-D models can run forward/backward (a rank-5 batch norm is available). Always true since `@afl/backend`
+ * (a dependency) provides the layers; kept for callers that check it.
+ */
 export function has3dTraining(): boolean {
-  return factories !== stockFactories && factories.batchNormalization !== stockFactories.batchNormalization;
+  return typeof factories.batchNormalization === 'function';
 }
 
 /** Expands a stride spec to one integer per spatial axis. */
