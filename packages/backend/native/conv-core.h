@@ -54,8 +54,18 @@ static void matmul(long m, long n, long k, const float *a, long ars, long acs, c
     return;
   }
 #endif
-  cblas_sgemm(CblasRowMajor, acs == 1 ? CblasNoTrans : CblasTrans, CblasNoTrans, m, n, k, 1.0f, a, acs == 1 ? ars : acs,
-              b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
+  /*
+   * A is row-major [m, k] (acs == 1, lda = ars) or the transpose of a row-major [k, m] (ars == 1, lda = acs). With a
+   * single row or column both strides can be 1 (e.g. the filter gradient of a 1x1 kernel over one input channel: K = 1,
+   * ars = acs = 1), and the stride along a size-1 axis is meaningless; sgemm still requires lda >= the row length
+   * (k for NoTrans, m for Trans), so pick the layout whose stride is real and clamp the leading dimension.
+   */
+  int notrans = acs == 1 && (m == 1 || ars >= k);
+  long lda = notrans ? (m == 1 ? k : ars) : (k == 1 ? m : acs);
+  if (lda < 1) lda = 1;
+  if (k == 1 && ldb < n) ldb = n; /* B is one row: its stride is not read */
+  cblas_sgemm(CblasRowMajor, notrans ? CblasNoTrans : CblasTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb,
+              accumulate ? 1.0f : 0.0f, c, ldc);
 }
 
 /* w[K, Co] -> wt[Co, K] */

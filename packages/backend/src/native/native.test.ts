@@ -52,6 +52,18 @@ const GEOMS: [string, Geom][] = [
   ['3-D 3x3x3 same', [1, 5, 6, 4, 3, 5, 6, 4, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
   ['3-D anisotropic stride [1, 2, 2] valid, batch 2', [2, 5, 6, 7, 2, 3, 2, 3, 3, 3, 3, 3, 1, 2, 2, 0, 0, 0, 1, 1, 1]],
   ['3-D 1x3x3 stride [2, 1, 1]', [1, 6, 5, 4, 2, 3, 5, 4, 3, 1, 3, 3, 2, 1, 1, 0, 1, 1, 1, 1, 1]],
+  // Degenerate sizes: K = kd * kh * kw * Ci = 1 once made sgemm's leading dimension of im2col^T invalid (filter gradient all zeros).
+  ['2-D 1x1, 1 input channel', [1, 1, 5, 6, 1, 1, 5, 6, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['2-D 1x1, 1 input and 1 output channel, batch 2', [2, 1, 4, 6, 1, 1, 4, 6, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['2-D 1x1, 1 output channel', [1, 1, 5, 5, 4, 1, 5, 5, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['2-D 1x1 stride 2, 1 input channel', [1, 1, 5, 5, 1, 1, 3, 3, 4, 1, 1, 1, 1, 2, 2, 0, 0, 0, 1, 1, 1]],
+  ['2-D 1x1 stride 2, 1 input and 1 output channel', [1, 1, 6, 5, 1, 1, 3, 3, 1, 1, 1, 1, 1, 2, 2, 0, 0, 0, 1, 1, 1]],
+  ['2-D 3x3, 1 input and 1 output channel', [1, 1, 5, 5, 1, 1, 5, 5, 1, 1, 3, 3, 1, 1, 1, 0, 1, 1, 1, 1, 1]],
+  ['2-D 1x1, 1 input channel, one pixel', [1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['3-D 1x1x1, 1 input channel', [1, 3, 4, 4, 1, 3, 4, 4, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['3-D 1x1x1, 1 input and 1 output channel, batch 2', [2, 2, 3, 4, 1, 2, 3, 4, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['3-D 1x1x1, 1 output channel', [1, 2, 4, 4, 3, 2, 4, 4, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1]],
+  ['3-D 1x1x1 stride 2, 1 input channel', [1, 4, 5, 4, 1, 2, 3, 2, 3, 1, 1, 1, 2, 2, 2, 0, 0, 0, 1, 1, 1]],
 ];
 
 const addon = nativeAddon();
@@ -158,6 +170,38 @@ for (const backend of TEST_BACKENDS) {
       tf.dispose([x, y]);
       model.dispose();
     });
+
+    for (const [ci, co] of [[1, 3], [1, 1], [3, 1]]) for (const stride of [1, 2]) {
+      it(`1x1 conv2d and 1x1x1 conv3d, ${ci} -> ${co} channels, stride ${stride}: output and gradients match the addon off`, { skip: addon == null }, () => {
+        const cases = [
+          { x: randomTensor([2, 5, 6, ci], 11), w: randomTensor([1, 1, ci, co], 12),
+            f: (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'valid') },
+          { x: randomTensor([1, 3, 5, 4, ci], 13), w: randomTensor([1, 1, 1, ci, co], 14),
+            f: (x: tf.Tensor, w: tf.Tensor) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, stride, 'valid') },
+        ];
+        for (const { x, w, f } of cases) {
+          const run = (on: boolean) => {
+            setNativeKernels(on);
+            return tf.tidy(() => {
+              const y = f(x, w);
+              const dy = tf.mul(tf.sin(tf.reshape(tf.range(0, y.size), y.shape)), 0.5);
+              const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), dy)))([x, w]);
+              return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
+            });
+          };
+          const off = run(false);
+          const on = run(true);
+          ['output', 'input gradient', 'filter gradient'].forEach((what, i) => {
+            const scale = off[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            assert.ok(scale > 0, `${what} is not all zeros`);
+            let d = 0;
+            for (let j = 0; j < off[i].length; j++) d = Math.max(d, Math.abs(on[i][j] - off[i][j]));
+            assert.ok(d <= 1e-5 * scale, `${x.rank - 2}-D ${what}: max difference ${d} (scale ${scale})`);
+          });
+          tf.dispose([x, w]);
+        }
+      });
+    }
 
     it('fusedConv2d with bias and relu matches conv2d + bias + relu computed without the addon', { skip: addon == null }, () => {
       const x = randomTensor([2, 9, 7, 3], 7);
