@@ -2,7 +2,6 @@
 // Skipped when webgpu is unavailable (the reason is printed); fails when AFL_REQUIRE_WEBGPU=1.
 import { after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { releaseBackend } from '@afl/backend';
 import { maxAbsDiffRel } from '@afl/backend/dist/testing/grad-check';
@@ -26,7 +25,7 @@ import {
   specificity,
 } from './index';
 import { channelsLast, readJson, refValues, seededRandom } from './testing/helpers';
-import { LossCase, MONAI_LOSSES_REF, ours } from './testing/monai-losses';
+import { LossCase, monaiLossesRef, ours } from './testing/monai-losses';
 
 /**
  * Tolerances, as max |webgpu - cpu| / max |cpu| over each compared tensor (float32 on both sides; the GPU's exp, log
@@ -99,8 +98,9 @@ after(async () => {
 
 describeWebgpuVsCpu('MONAI 1.5 reference losses', (test) => {
   test('every case of losses_monai.json: equal to cpu and to MONAI within the tolerances', async () => {
-    if (!fs.existsSync(MONAI_LOSSES_REF)) return;
-    const cases = readJson<{ cases: LossCase[] }>(MONAI_LOSSES_REF).cases;
+    const ref = monaiLossesRef();
+    if (!ref.path) return;
+    const cases = readJson<{ cases: LossCase[] }>(ref.path).cases;
     for (const c of cases) {
       for (const r of c.results) {
         const [cpu, gpu] = await onBoth(() => tf.tidy(() => [ours(r, channelsLast(c.target), channelsLast(c.input))]));

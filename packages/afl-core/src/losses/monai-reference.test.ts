@@ -1,13 +1,14 @@
 import { describe, it, before } from 'node:test';
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertAllClose, channelsLast, readJson, refValues, useBackend } from '../testing/helpers';
-import { LossCase, MONAI_LOSSES_REF as REF, ours } from '../testing/monai-losses';
+import { LossCase, monaiLossesRef, ours } from '../testing/monai-losses';
+
+const REF = monaiLossesRef();
 
 for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`MONAI 1.5 reference losses (${backend})`, { skip: !fs.existsSync(REF) && `missing ${REF}` }, () => {
+  describe(`MONAI 1.5 reference losses (${backend})`, { skip: REF.skip }, () => {
     before(() => useBackend(backend));
-    const cases = fs.existsSync(REF) ? readJson<{ cases: LossCase[] }>(REF).cases : [];
+    const cases = REF.path ? readJson<{ cases: LossCase[] }>(REF.path).cases : [];
     for (const c of cases) {
       for (const r of c.results) {
         it(`${c.name}: ${r.loss} ${JSON.stringify(r.args)}`, () => {

@@ -1,9 +1,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertAllClose, assertClose, channelsLast, maskFrom, readJson, RefArray, refValues, SHARED_DIR, seededRandom } from '../testing/helpers';
+import { assertAllClose, assertClose, channelsLast, maskFrom, readJson, RefArray, refValues, seededRandom } from '../testing/helpers';
+import { sharedForTest } from '../testing/shared';
 import { authorsSoftDice, authorsSoftIoU } from './authors-soft';
 import { confusionCounts } from './confusion';
 import { diceScore, iouScore, meanOfValid, pooledSensitivity, pooledSpecificity, sensitivity, specificity } from './overlap-scores';
@@ -23,10 +22,10 @@ interface MetricCase {
   y: RefArray;
   results: MetricResult[];
 }
-const REF = path.join(SHARED_DIR, 'reference', 'metrics_monai.json');
+const REF = sharedForTest('reference', 'metrics_monai.json');
 
-describe('metrics against MONAI 1.5', { skip: !fs.existsSync(REF) && `missing ${REF}` }, () => {
-  const cases = fs.existsSync(REF) ? readJson<{ cases: MetricCase[] }>(REF).cases : [];
+describe('metrics against MONAI 1.5', { skip: REF.skip }, () => {
+  const cases = REF.path ? readJson<{ cases: MetricCase[] }>(REF.path).cases : [];
   for (const c of cases) {
     it(`${c.name}: DiceMetric, MeanIoU and ConfusionMatrixMetric`, async () => {
       const yTrue = channelsLast(c.y);

@@ -2,15 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../register-gradients';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-/** The shared data and reference folder (read-only): `AFL_SHARED_DIR`, else `../shared` beside the checkout, else `/work/shared`. */
-export const SHARED_DIR = ((): string => {
-  const candidates = [process.env.AFL_SHARED_DIR, path.resolve(__dirname, '../../../../../shared'), '/work/shared'];
-  const found = candidates.find((c): c is string => !!c && fs.existsSync(path.join(c, 'reference')));
-  if (!found) console.warn(`[afl tests] shared folder not found (tried ${candidates.filter(Boolean).join(', ')}); set AFL_SHARED_DIR. Reference tests will be skipped.`);
-  return found ?? candidates[1] as string;
-})();
 
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');

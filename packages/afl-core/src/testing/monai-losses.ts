@@ -1,8 +1,8 @@
 // MONAI reference losses: the cases of ../shared/reference/losses_monai.json and our loss for each of MONAI's
 // constructor arguments (used by the cpu/wasm reference tests and the webgpu comparison).
-import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { RefArray, SHARED_DIR } from './helpers';
+import type { RefArray } from './helpers';
+import { sharedForTest, type SharedForTest } from './shared';
 import { diceCELoss, diceFocalLoss } from '../losses/compound';
 import { diceLoss } from '../losses/dice';
 import { focalLoss } from '../losses/focal';
@@ -21,8 +21,10 @@ export interface LossCase {
   results: LossResult[];
 }
 
-/** MONAI 1.5's loss outputs (shared test data). */
-export const MONAI_LOSSES_REF = path.join(SHARED_DIR, 'reference', 'losses_monai.json');
+/** MONAI 1.5's loss outputs (shared test data): the file, or why the test skips (throws under CI). */
+export function monaiLossesRef(): SharedForTest {
+  return sharedForTest('reference', 'losses_monai.json');
+}
 
 /** Calls our loss with the options that correspond to MONAI's constructor arguments. */
 export function ours(r: LossResult, yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor {

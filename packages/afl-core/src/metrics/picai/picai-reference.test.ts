@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { referenceFolder } from '../../testing/shared-reference';
+import { sharedForTest } from '../../testing/shared';
 import { labelComponents26 } from './connected-components';
 import { extractLesionCandidates } from './extract-lesion-candidates';
 import { evaluatePicai, EvaluatePicaiOptions, frocSensitivityAt } from './evaluate-picai';
@@ -39,8 +39,8 @@ interface Evaluation {
 const num = (v: Num): number => (typeof v === 'string' ? Number(v) : v);
 const nums = (a: Num[]): number[] => a.map(num);
 
-const ref = referenceFolder('picai_eval');
-const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(ref.dir as string, file), 'utf8')) as T;
+const ref = sharedForTest('reference', 'picai_eval');
+const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(ref.path as string, file), 'utf8')) as T;
 
 /** Largest |actual - expected| per quantity, printed at the end (for the record). */
 const worst = new Map<string, number>();

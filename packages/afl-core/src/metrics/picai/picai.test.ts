@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { referenceFolder } from '../../testing/shared-reference';
 import { labelComponents26, Shape3d } from './connected-components';
 import { extractLesionCandidates, numpyRound } from './extract-lesion-candidates';
 import { evaluatePicaiCase } from './evaluate-case';
@@ -354,32 +353,5 @@ describe('lesionWiseF1', () => {
     assert.equal(lesionWiseF1(truth, prob, shape, { threshold: 0.3 }).detected, 1);
     assert.throws(() => lesionWiseF1(truth, new Float32Array(3), shape), /Error in lesionWiseF1: prediction: data length must equal D \* H \* W = 128/);
     assert.throws(() => lesionWiseF1(truth, truth, shape, { minOverlap: 0 }), /Error in lesionWiseF1: minOverlap must be in \(0, 1\], got 0\./);
-  });
-});
-
-describe('reference folder resolver', () => {
-  it('skips without CI and fails with CI when the reference folder is missing', () => {
-    const saved = { dir: process.env.AFL_SHARED_DIR, ci: process.env.CI };
-    const restore = (): void => {
-      for (const [k, v] of [['AFL_SHARED_DIR', saved.dir], ['CI', saved.ci]] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    };
-    try {
-      process.env.AFL_SHARED_DIR = '/nonexistent/afl-shared';
-      delete process.env.CI;
-      const warn = console.warn;
-      console.warn = () => undefined;
-      try {
-        assert.match(String(referenceFolder('picai_eval').skip), /reference\/picai_eval not found/);
-      } finally {
-        console.warn = warn;
-      }
-      process.env.CI = 'true';
-      assert.throws(() => referenceFolder('picai_eval'), /CI is set, so this is an error/);
-    } finally {
-      restore();
-    }
   });
 });
