@@ -1,7 +1,12 @@
 """PyTorch reference for bench/train-step: the same two U-Nets, batch 1,
 forward + backward + SGD, median and fastest step time after warm-up. Prints one JSON line.
-Usage: train-step.py [steps] [threads] (threads: torch.set_num_threads; default torch's own choice).
-Needs Debian's torch: apt-get install python3-torch."""
+Usage: train-step.py [steps] [threads] [specs] [devices]
+  threads: torch.set_num_threads (0 or absent: torch's own choice);
+  specs: JSON list of {name, dims, shape (channels last, as bench/train-step.ts), base, levels}, default the two
+         default-size U-Nets; devices: 'cpu' (default), 'cuda' or 'cpu,cuda'. CUDA runs only when
+         torch.cuda.is_available(), with torch.cuda.synchronize() before and after each timed step; its keys are
+         prefixed 'cuda_' (cuda_unet3d_ms, ...), 'cuda' names the device or gives why it did not run.
+Needs Debian's torch: apt-get install python3-torch (CPU), or a CUDA build of torch for 'cuda'."""
 import json, sys, time, statistics
 import torch
 import torch.nn as nn
@@ -41,20 +46,25 @@ class UNet(nn.Module):
         return self.head(x)
 
 
-def bench(dims, shape, base, levels, warmup, steps):
+def bench(dims, shape, base, levels, warmup, steps, device='cpu'):
     torch.manual_seed(0)
-    model = UNet(dims, shape[1], base, levels)
+    cuda = device == 'cuda'
+    model = UNet(dims, shape[1], base, levels).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=1e-3)
-    x = torch.randn(*shape)
-    y = torch.rand(shape[0], 2, *shape[2:])
+    x = torch.randn(*shape, device=device)
+    y = torch.rand(shape[0], 2, *shape[2:], device=device)
     loss_fn = nn.BCEWithLogitsLoss()
     times = []
     for i in range(warmup + steps):
+        if cuda:
+            torch.cuda.synchronize()
         t = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+        if cuda:
+            torch.cuda.synchronize()
         if i >= warmup:
             times.append((time.perf_counter() - t) * 1e3)
     return statistics.median(times), min(times)
@@ -62,14 +72,28 @@ def bench(dims, shape, base, levels, warmup, steps):
 
 if __name__ == '__main__':
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    if len(sys.argv) > 2:
+    if len(sys.argv) > 2 and int(sys.argv[2]) > 0:
         torch.set_num_threads(int(sys.argv[2]))
-    m2, b2 = bench(2, (1, 3, 128, 128), 16, 4, 3, steps)
-    m3, b3 = bench(3, (1, 3, 24, 64, 64), 8, 3, 2, max(3, steps // 2))
-    out = {
-        'torch': torch.__version__,
-        'threads': torch.get_num_threads(),
-        'unet2d_ms': m2, 'unet2d_min_ms': b2,
-        'unet3d_ms': m3, 'unet3d_min_ms': b3,
-    }
+    specs = json.loads(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else [
+        {'name': 'unet2d', 'dims': 2, 'shape': [1, 128, 128, 3], 'base': 16, 'levels': 4},
+        {'name': 'unet3d', 'dims': 3, 'shape': [1, 24, 64, 64, 3], 'base': 8, 'levels': 3},
+    ]
+    devices = (sys.argv[4] if len(sys.argv) > 4 and sys.argv[4] else 'cpu').split(',')
+    out = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+    if 'cuda' in devices:
+        if torch.cuda.is_available():
+            out['cuda'] = torch.cuda.get_device_name(0)
+            torch.backends.cudnn.benchmark = True
+        else:
+            out['cuda'] = None
+            out['cuda_why'] = 'torch.cuda.is_available() is False (torch %s, CUDA build %s)' % (torch.__version__, torch.version.cuda)
+            devices = [d for d in devices if d != 'cuda']
+    for device in devices:
+        prefix = 'cuda_' if device == 'cuda' else ''
+        for s in specs:
+            shape = [s['shape'][0], s['shape'][-1], *s['shape'][1:-1]]
+            warmup, n = (3, steps) if s['dims'] == 2 else (2, max(3, steps // 2))
+            med, best = bench(s['dims'], shape, s['base'], s['levels'], warmup, n, device)
+            out[prefix + s['name'] + '_ms'] = med
+            out[prefix + s['name'] + '_min_ms'] = best
     print(json.dumps(out))

@@ -6,6 +6,17 @@
  * (apt-get install python3-torch). Prints TF.js/PyTorch ratios and GFLOP/s.
  *
  * Usage: npm run bench:train-step [-- --backends wasm,cpu --native on,off --threads 2 --steps 7 --rss 1000]
+ *        npm run bench:train-step -- --backends webgpu [--size default|small|picai --steps 3 --warmup 1]
+ *
+ * --size default: the sizes above; small: 2-D 1x32x32x3, 3-D 1x8x32x32x3 (proves a backend runs, e.g. webgpu on
+ * a software adapter); picai: the 3-D U-Net at the PI-CAI crop 1x24x160x128x3 (2-D U-Net at 1x160x128x3).
+ * --warmup: untimed steps before the timed ones (default 2; 1 on cpu).
+ *
+ * --backends webgpu: every read is `await t.data()` (webgpu has no synchronous read; the same on all backends).
+ * Its GFLOP/s are printed without the CPU-peak percentage, and its PyTorch reference is PyTorch on CUDA
+ * (train-step.py runs it, `torch.cuda.synchronize()` around each step, when `torch.cuda.is_available()`); the
+ * target there is the 3-D U-Net at --size picai within 3x PyTorch CUDA's step time.
+ * AFL_PYTHON names the Python with torch (default /usr/bin/python3).
  *
  * --threads sets the native kernels' threads (default: initBackend's choice)
  * and PyTorch's (torch.set_num_threads), so both sides use the same number.
@@ -20,15 +31,29 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, layers, nativeAddon, nativeStatus, setNativeKernels, BackendName } from '@afl/backend';
+import { initBackend, layers, nativeAddon, nativeStatus, releaseBackend, setNativeKernels, BackendName } from '@afl/backend';
 
 type Dims = 2 | 3;
 interface Spec { name: string; dims: Dims; shape: number[]; base: number; levels: number }
 
-const SPECS: Spec[] = [
-  { name: 'unet2d', dims: 2, shape: [1, 128, 128, 3], base: 16, levels: 4 },
-  { name: 'unet3d', dims: 3, shape: [1, 24, 64, 64, 3], base: 8, levels: 3 },
-];
+const SIZES: Record<string, Spec[]> = {
+  default: [
+    { name: 'unet2d', dims: 2, shape: [1, 128, 128, 3], base: 16, levels: 4 },
+    { name: 'unet3d', dims: 3, shape: [1, 24, 64, 64, 3], base: 8, levels: 3 },
+  ],
+  small: [
+    { name: 'unet2d', dims: 2, shape: [1, 32, 32, 3], base: 16, levels: 4 },
+    { name: 'unet3d', dims: 3, shape: [1, 8, 32, 32, 3], base: 8, levels: 3 },
+  ],
+  picai: [
+    { name: 'unet2d', dims: 2, shape: [1, 160, 128, 3], base: 16, levels: 4 },
+    { name: 'unet3d', dims: 3, shape: [1, 24, 160, 128, 3], base: 8, levels: 3 },
+  ],
+};
+let SPECS: Spec[] = SIZES.default;
+/** The Python that runs train-step.py: AFL_PYTHON (e.g. a venv with a CUDA build of torch), else Debian's. */
+const PYTHON = process.env.AFL_PYTHON ?? '/usr/bin/python3';
+let warmup: number | undefined;
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -87,13 +112,13 @@ function median(v: number[]): number {
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** One SGD step; returns the loss (read back, so the step is complete). */
-function makeStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): () => number {
+/** One SGD step; returns the loss (read back with `await data()`, so the step is complete; webgpu has no dataSync). */
+function makeStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): () => Promise<number> {
   const opt = tf.train.sgd(1e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return () => {
+  return async () => {
     const loss = opt.minimize(() => tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, vars)!;
-    const v = loss.dataSync()[0];
+    const v = (await loss.data())[0];
     loss.dispose();
     return v;
   };
@@ -134,7 +159,11 @@ async function benchBackend(backend: BackendName, native: boolean, steps: number
   const info = await initBackend({ backend, quiet: true, threads });
   if (info.backend !== backend) return {};
   setNativeKernels(native);
-  const label = backend === 'tensorflow' ? backend : `${backend}${native && nativeStatus().enabled ? '+native' : ''}`;
+  const gpu = backend === 'webgpu';
+  const label = backend === 'tensorflow' || gpu ? backend : `${backend}${native && nativeStatus().enabled ? '+native' : ''}`;
+  if (gpu && info.adapter) {
+    console.log(`webgpu adapter: ${info.adapter.description || info.adapter.device} (${info.adapter.vendor}${info.adapter.isSoftware ? `, software: ${info.adapter.softwareReason ?? ''}` : ''})`);
+  }
   const out: Record<string, Timing> = {};
   for (const spec of SPECS) {
     const { model, flops: f } = buildUNet(spec);
@@ -142,38 +171,45 @@ async function benchBackend(backend: BackendName, native: boolean, steps: number
     const y = tf.randomUniform([...spec.shape.slice(0, -1), 2], 0, 1, 'float32', 2);
     const step = makeStep(model, x, y);
     const n = backend === 'cpu' ? Math.max(1, Math.min(steps, 2)) : steps;
-    for (let i = 0; i < (backend === 'cpu' ? 1 : 2); i++) step();
+    for (let i = 0; i < (warmup ?? (backend === 'cpu' ? 1 : 2)); i++) await step();
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
       const t = performance.now();
-      step();
+      await step();
       times.push(performance.now() - t);
     }
     const ms = median(times);
     const minMs = Math.min(...times);
     out[spec.name] = { ms, minMs, gflops: (3 * f) / (ms * 1e6) };
     console.log(`${label.padEnd(12)} ${spec.name}: ${ms.toFixed(0).padStart(6)} ms/step (median of ${n}; fastest ${minMs.toFixed(0)}), `
-      + `${(3 * f / 1e9).toFixed(2)} GFLOP/step (conv fwd x3) -> ${(3 * f / (ms * 1e6)).toFixed(1)} GFLOP/s = `
-      + `${((100 * 3 * f) / (ms * 1e6) / peak.gflops).toFixed(1)}% of the ${peak.gflops.toFixed(0)} GFLOP/s peak; tensors ${tf.memory().numTensors}`);
+      + `${(3 * f / 1e9).toFixed(2)} GFLOP/step (conv fwd x3) -> ${(3 * f / (ms * 1e6)).toFixed(1)} GFLOP/s`
+      + `${gpu ? '' : ` = ${((100 * 3 * f) / (ms * 1e6) / peak.gflops).toFixed(1)}% of the ${peak.gflops.toFixed(0)} GFLOP/s CPU peak`}; tensors ${tf.memory().numTensors}`);
     tf.dispose([x, y]);
     model.dispose();
   }
+  if (gpu) await releaseBackend();
   return out;
 }
 
-/** PyTorch timings (median and fastest step), or undefined without torch. */
-function torchReference(steps: number, threads: number): Record<string, number> | undefined {
+/**
+ * PyTorch timings (median and fastest step) on `devices` ('cpu', 'cuda'; keys of CUDA runs prefixed 'cuda_'), or
+ * undefined without torch. CUDA runs only when torch.cuda.is_available() (else `cuda` is null and `cuda_why` says why).
+ */
+function torchReference(steps: number, threads: number, devices: string[]): Record<string, number | string | null> | undefined {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
-    console.log('PyTorch: /usr/bin/python3 has no torch (apt-get install python3-torch); skipping the reference');
+    console.log(`PyTorch: ${PYTHON} has no torch (apt-get install python3-torch, or AFL_PYTHON=<python with torch>); skipping the reference`);
     return undefined;
   }
   const script = path.join(__dirname, '..', 'train-step.py');
-  const line = execFileSync('/usr/bin/python3', [script, String(steps), String(threads)], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  const r = JSON.parse(line) as Record<string, number>;
-  console.log(`PyTorch ${r.torch} (${r.threads} threads): unet2d ${r.unet2d_ms.toFixed(0)} ms/step (fastest ${r.unet2d_min_ms.toFixed(0)}), `
-    + `unet3d ${r.unet3d_ms.toFixed(0)} ms/step (fastest ${r.unet3d_min_ms.toFixed(0)})`);
+  const specs = JSON.stringify(SPECS.map(({ name, dims, shape, base, levels }) => ({ name, dims, shape, base, levels })));
+  const line = execFileSync(PYTHON, [script, String(steps), String(threads), specs, devices.join(',')], { encoding: 'utf8' })
+    .trim().split('\n').pop()!;
+  const r = JSON.parse(line) as Record<string, number | string | null>;
+  const fmt = (p: string): string => SPECS.map((s) => `${s.name} ${(r[`${p}${s.name}_ms`] as number).toFixed(1)} ms/step (fastest ${(r[`${p}${s.name}_min_ms`] as number).toFixed(1)})`).join(', ');
+  if (devices.includes('cpu')) console.log(`PyTorch ${r.torch} CPU (${r.threads} threads): ${fmt('')}`);
+  if (devices.includes('cuda')) console.log(r.cuda ? `PyTorch ${r.torch} CUDA (${r.cuda}): ${fmt('cuda_')}` : `PyTorch CUDA: not measured (${r.cuda_why})`);
   return r;
 }
 
@@ -183,10 +219,10 @@ async function rssRun(backend: BackendName, steps: number): Promise<void> {
   console.log(`${info.backend}, native kernels ${info.native?.enabled ? 'on' : 'off'}`);
   const { model } = buildUNet(SPECS[0]);
   const x = tf.randomNormal(SPECS[0].shape);
-  const y = tf.randomUniform([1, 128, 128, 2]);
+  const y = tf.randomUniform([...SPECS[0].shape.slice(0, -1), 2]);
   const step = makeStep(model, x, y);
   for (let i = 1; i <= steps; i++) {
-    step();
+    await step();
     if (i === 1 || i % Math.max(1, Math.floor(steps / 10)) === 0) {
       const m = process.memoryUsage();
       console.log(`step ${String(i).padStart(5)}: rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, tensors ${tf.memory().numTensors}, tf bytes ${(tf.memory().numBytes / 2 ** 20).toFixed(1)} MiB`);
@@ -195,6 +231,15 @@ async function rssRun(backend: BackendName, steps: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log('bench/train-step [--backends tensorflow,wasm,cpu|webgpu] [--native on|off|on,off] [--threads N] [--steps 7] '
+      + '[--warmup 2] [--size default|small|picai] [--rss N]');
+    return;
+  }
+  const size = arg('size', 'default');
+  if (SIZES[size] == null) throw new Error(`--size ${size}: one of ${Object.keys(SIZES).join(', ')}`);
+  SPECS = SIZES[size];
+  warmup = arg('warmup', '') === '' ? undefined : Number(arg('warmup', ''));
   const steps = Number(arg('steps', '7'));
   const rss = Number(arg('rss', '0'));
   threads = arg('threads', '') === '' ? undefined : Number(arg('threads', ''));
@@ -207,26 +252,34 @@ async function main(): Promise<void> {
   console.log(`machine fp32 peak, measured now: ${peak.gflops.toFixed(0)} GFLOP/s (${peak.how}); native addon: ${nativeStatus().why}`);
   // The machine is shared: PyTorch runs before and after the TF.js runs and the
   // ratios use the mean of the two, so load drift does not favour either side.
-  const before = torchReference(steps, torchThreads);
+  const devices = [...(backends.some((b) => b !== 'webgpu') ? ['cpu'] : []), ...(backends.includes('webgpu') ? ['cuda'] : [])];
+  const before = torchReference(steps, torchThreads, devices);
   const results: Record<string, Record<string, Timing>> = {};
   for (const b of backends) {
-    for (const native of b === 'tensorflow' ? [false] : natives) {
+    for (const native of b === 'tensorflow' || b === 'webgpu' ? [false] : natives) {
       const r = await benchBackend(b, native, steps);
       if (Object.keys(r).length > 0) results[`${b}${native && nativeStatus().enabled ? '+native' : ''}`] = r;
     }
   }
-  const after = before != null ? torchReference(steps, torchThreads) : undefined;
-  if (before != null && after != null) {
-    for (const [b, r] of Object.entries(results)) {
-      for (const s of SPECS) {
-        if (r[s.name] == null) continue;
-        const ref = (before[`${s.name}_ms`] + after[`${s.name}_ms`]) / 2;
-        const refMin = Math.min(before[`${s.name}_min_ms`], after[`${s.name}_min_ms`]);
-        const ratio = r[s.name].ms / ref;
-        const target = s.dims === 3 ? 1.2 : 2;
-        console.log(`ratio ${b}/${s.name}: TF.js/PyTorch = ${ratio.toFixed(2)} on medians, ${(r[s.name].minMs / refMin).toFixed(2)} on fastest steps `
-          + `(target <= ${target}: ${ratio <= target ? 'met' : 'missed'})`);
+  const after = before != null ? torchReference(steps, torchThreads, devices) : undefined;
+  for (const [b, r] of Object.entries(results)) {
+    const gpu = b === 'webgpu';
+    const p = gpu ? 'cuda_' : '';
+    const ref = gpu ? 'PyTorch CUDA' : 'PyTorch CPU';
+    for (const s of SPECS) {
+      if (r[s.name] == null) continue;
+      const med = [before?.[`${p}${s.name}_ms`], after?.[`${p}${s.name}_ms`]];
+      const min = [before?.[`${p}${s.name}_min_ms`], after?.[`${p}${s.name}_min_ms`]];
+      if (typeof med[0] !== 'number' || typeof med[1] !== 'number') {
+        const why = before == null ? 'no torch' : gpu ? String(before.cuda_why ?? 'no CUDA') : 'no reference';
+        console.log(`ratio ${b}/${s.name}: TF.js/${ref} not measured (${why})`);
+        continue;
       }
+      const ratio = r[s.name].ms / ((med[0] + med[1]) / 2);
+      const target = gpu ? 3 : s.dims === 3 ? 1.2 : 2;
+      console.log(`ratio ${b}/${s.name}: TF.js/${ref} = ${ratio.toFixed(2)} on medians, `
+        + `${(r[s.name].minMs / Math.min(min[0] as number, min[1] as number)).toFixed(2)} on fastest steps `
+        + `(target <= ${target}${gpu && size !== 'picai' ? ', set for --size picai' : ''}: ${ratio <= target ? 'met' : 'missed'})`);
     }
   }
 }

@@ -7,9 +7,16 @@
  * TF.js allocated - on webgpu its GPU buffers - not the driver's own overhead, the buffer pool's free buffers or the
  * weights' optimizer state beyond what the step allocates), plus the resident bytes before the step (weights, input).
  *
- * Usage: npm run build && tsc -p bench/models && node bench/dist/models/paper-memory.js
- *        [--models unet,regunet --backend webgpu --timeout 3600 --json out.json]
- * Not run in CI (minutes per model on a software WebGPU driver).
+ * `peakBytes` is TF.js's own count: the maximum of tf.memory().numBytes after each kernel, so it includes the resident
+ * tensors, counts a tensor that shares another's buffer (a reshape) again, and leaves out a kernel's internal scratch.
+ * Those bytes are the same on every backend (same shapes, float32): measure on wasm (AFL_NATIVE=1: native
+ * convolutions, seconds per step) where the step fits its 4 GiB heap, else on cpu (JS heap; give it room).
+ *
+ * Usage: npm run build && npx tsc -p bench/models && \
+ *        AFL_NATIVE=1 NODE_OPTIONS=--max-old-space-size=16000 node bench/dist/models/paper-memory.js
+ *        [--models unet,regunet --backend webgpu|wasm|cpu --timeout 3600 --json out.json]
+ * (children inherit NODE_OPTIONS; a child past --timeout seconds is killed and its row says so).
+ * Not run in CI (minutes per model; a paper-size step on a software WebGPU driver takes far longer).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
