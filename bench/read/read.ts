@@ -1,14 +1,15 @@
 // bench/read: decode speed and peak memory of readVolume/readVolumeSync on the shared .nii.gz and .mha files,
 // against a plain zlib.gunzipSync / inflateSync of the same bytes in the same run.
 // Targets: reader >= 0.9x zlib's MB/s; peak extra memory <= 2x the decoded size. Not run in CI.
-// Run: npm run bench:read   (AFL_SHARED_DATA overrides the data folder; AFL_BENCH_REPS the rounds, default 7)
+// Run: npm run bench:read   (the data folder: $AFL_SHARED_DIR/data, else ../shared/data beside the repository; AFL_BENCH_REPS the rounds, default 7)
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { sharedPath } from '@afl/core/testing';
 import { readVolume, readVolumeSync } from '@afl/datasets';
 
-const DATA = process.env.AFL_SHARED_DATA ?? path.resolve(__dirname, '../../../../shared/data');
+const DATA = sharedPath('data');
 const REPS = Number(process.env.AFL_BENCH_REPS ?? 7);
 
 const FILES = [
@@ -77,7 +78,7 @@ function peakMemory(mode: string, file: string): { extra: number; decoded: numbe
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(DATA, 'manifest.json'))) {
-    console.log(`bench:read: shared data not found at ${DATA} (set AFL_SHARED_DATA); nothing to do.`);
+    console.log(`bench:read: shared data not found at ${DATA} (set AFL_SHARED_DIR); nothing to do.`);
     return;
   }
   console.log(`bench:read on ${process.version}, median of ${REPS} rounds of ~50 ms, data ${DATA}\n`);

@@ -40,7 +40,7 @@ async function main() {
     tf.dispose([b.image, b.mask]);
   }
   console.log(`${'phantom epoch, 8 cases, generate + augment + tensors'.padEnd(58)} ${((performance.now() - t0) / n).toFixed(0).padStart(6)} ms per case`);
-  const shared = process.env.AFL_SHARED_DATA || path.resolve(__dirname, '../../../../shared/data');
+  const shared = require('@afl/core/testing').sharedPath('data');
   if (!fs.existsSync(shared)) return;
   const img = (s) => ds.readVolumeSync(path.join(shared, `picai-images/ProstateX-0000_07-07-2011_${s}.mha`));
   const t2 = img('t2w');

@@ -13,7 +13,7 @@ const ds = require('../dist');
 
 const args = process.argv.slice(2);
 const cases = Number(args[args.indexOf('--cases') + 1] || 200) || 200;
-const shared = process.env.AFL_SHARED_DATA || path.resolve(__dirname, '../../../../shared/data');
+const shared = require('@afl/core/testing').sharedPath('data');
 const dir = path.join(shared, 'picai-labels');
 const q = (a, p) => {
   const b = a.slice().sort((x, y) => x - y);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import type { Volume } from '../volume';
 import { readVolume, readVolumeSync } from './read-volume';
-import { sharedDataDir } from './shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { writeNiftiSync } from './write-nifti';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-bad-input-'));
@@ -73,7 +73,7 @@ async function bufferGrowth(fn: () => Promise<void>): Promise<number> {
 describe('readVolume: bad input gives an Error naming the file and the problem', () => {
   it('rejects a file that is not NIfTI', async () => {
     await rejects(put('random.nii', Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7919) % 251))), /NIfTI file ".*random\.nii": not a NIfTI file: sizeof_hdr \(first 4 bytes\) must be 348 \(NIfTI-1\) or 540 \(NIfTI-2\), got/);
-    const shared = sharedDataDir();
+    const shared = sharedForTest('data').path;
     if (shared) await rejects(path.join(shared, 'formats/nifti-reader-js/not-nifti.nii'), /not a NIfTI file/);
     await rejects(put('short.nii', niiBytes().subarray(0, 200)), /header truncated: needs 348 bytes, got 200/);
     const badMagic = niiBytes((dv) => dv.setUint8(345, 0x78));

@@ -7,7 +7,7 @@ import * as zlib from 'zlib';
 import type { Volume } from '../volume';
 import { dtypeInfo, voxelCount } from './dtype-info';
 import { readVolume, readVolumeSync } from './read-volume';
-import { sharedDataDir } from './shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { createRng } from '../random';
 import { writeNiftiSync } from './write-nifti';
 
@@ -43,7 +43,7 @@ function seeds(): Seed[] {
   const file = path.join(tmp, 'seed.nii');
   writeNiftiSync(file, v);
   out.push({ name: 'written.nii', bytes: fs.readFileSync(file), headerBytes: 352, kind: 'binary' });
-  const dir = sharedDataDir();
+  const dir = sharedForTest('data').path;
   if (dir) {
     const read = (rel: string) => {
       const b = fs.readFileSync(path.join(dir, rel));

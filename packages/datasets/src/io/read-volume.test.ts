@@ -5,9 +5,11 @@ import * as path from 'path';
 import type { VolumeData } from '../volume';
 import { dhwShape } from '../volume';
 import { readVolume, readVolumeSync, readVolumeWithRaw } from './read-volume';
-import { NO_SHARED_DATA, sharedManifest, type ManifestEntry } from './shared-data';
+import { sharedForTest } from '@afl/core/testing';
+import { readSharedManifest, type ManifestEntry } from './shared-manifest';
 
-const shared = sharedManifest();
+const manifest = sharedForTest('data', 'manifest.json');
+const shared = manifest.path ? readSharedManifest(path.dirname(manifest.path)) : undefined;
 const READABLE_ROLES = new Set(['image', 'mask', 'label']);
 
 /** Voxel counts per value, run-length accelerated (labels come in long runs). */
@@ -101,7 +103,7 @@ async function checkEntry(dir: string, f: ManifestEntry): Promise<void> {
   }
 }
 
-describe('readVolume: every image, mask and label of the shared data manifest', { skip: shared ? false : NO_SHARED_DATA }, () => {
+describe('readVolume: every image, mask and label of the shared data manifest', { skip: manifest.skip }, () => {
   const files = shared ? shared.files.filter((f) => READABLE_ROLES.has(f.role)) : [];
   for (const f of files) {
     it(`reproduces shape, spacing, affine, data_sha256 and counts of ${f.path}`, async () => {
@@ -110,7 +112,7 @@ describe('readVolume: every image, mask and label of the shared data manifest', 
   }
 });
 
-describe('readVolume: geometry and API', { skip: shared ? false : NO_SHARED_DATA }, () => {
+describe('readVolume: geometry and API', { skip: manifest.skip }, () => {
   const dir = shared?.dir ?? '';
   it('gives the ProstateX-0000 t2w .mha and the PI-CAI masks of case 11373_1001396 the same RAS affine (1e-3 mm)', async () => {
     const image = await readVolume(path.join(dir, 'picai-images/ProstateX-0000_07-07-2011_t2w.mha'));

@@ -9,12 +9,13 @@ import * as zlib from 'zlib';
 import type { Volume } from '../volume';
 import { qformAffine } from './nifti-affine';
 import { readVolume, readVolumeSync } from './read-volume';
-import { NO_SHARED_DATA, sharedDataDir } from './shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { writeNifti, writeNiftiSync } from './write-nifti';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-write-nifti-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const dir = sharedDataDir();
+const data = sharedForTest('data');
+const dir = data.path;
 
 const PYTHON = '/usr/bin/python3';
 const hasNibabel = spawnSync(PYTHON, ['-c', 'import nibabel'], { encoding: 'utf8' }).status === 0;
@@ -118,7 +119,7 @@ describe('writeNifti', () => {
     assert.throws(() => writeNiftiSync(path.join(tmp, 'no-such-dir', 'x.nii'), v), /Error in writeNifti: cannot write ".*no-such-dir.*x\.nii"/);
   });
 
-  it('writes a mask over the PI-CAI t2w grid that reads back with the image affine', { skip: dir ? false : NO_SHARED_DATA }, async () => {
+  it('writes a mask over the PI-CAI t2w grid that reads back with the image affine', { skip: data.skip }, async () => {
     const image = await readVolume(path.join(dir!, 'picai-images/ProstateX-0000_07-07-2011_t2w.mha'));
     const lesion = await readVolume(path.join(dir!, 'picai-labels/lesion_human_expert_resampled/11373_1001396.nii.gz'));
     const file = path.join(tmp, 'ProstateX-0000_lesion.nii.gz');

@@ -6,7 +6,7 @@ import { generateProstatePhantom } from './prostate-phantom';
 import { maskShapeStats } from './mask-shape-stats';
 import { paperCropMask } from './paper-crop-mask';
 import { readVolumeSync } from '../io/read-volume';
-import { sharedDataDir } from '../io/shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import shared from './picai-lesion-stats.json';
 
 function quantile(values: number[], p: number): number {
@@ -38,7 +38,7 @@ test('phantom lesions: 5th-95th percentiles of gammaVa and gammaMSa span the sha
 });
 
 test('picai-lesion-stats.json matches paperCropMask on shared masks (3 small cases)', (t) => {
-  const dir = sharedDataDir();
+  const dir = sharedForTest('data').path;
   if (!dir) return t.skip('shared data not found');
   for (const id of ['10019_1000019', '10257_1000261', '11373_1001396']) {
     const f = `${id}.nii.gz`;

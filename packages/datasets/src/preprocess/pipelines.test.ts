@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readVolumeSync } from '../io/read-volume';
-import { sharedDataDir } from '../io/shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { preprocessBratsCase, preprocessPicaiCase } from './pipelines';
 
-const shared = sharedDataDir();
+const shared = sharedForTest('data').path;
 
 test('preprocessPicaiCase: paper and authors-code pipelines on the shared ProstateX-0000 study', (t) => {
   if (!shared) return t.skip('shared data not found');

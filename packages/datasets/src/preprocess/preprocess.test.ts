@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Volume } from '../volume';
 import { readVolumeSync } from '../io/read-volume';
-import { sharedDataDir } from '../io/shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { resizeVolume } from './resize';
 import { resampleToSpacing } from './resample-to-spacing';
 import { cropToMask, maskBoundingBox } from './crop-to-mask';
@@ -19,7 +19,7 @@ const vol = (shape: number[], f: (x: number, y: number, z: number) => number, sp
   for (let z = 0, i = 0; z < shape[2]; z++) for (let y = 0; y < shape[1]; y++) for (let x = 0; x < shape[0]; x++, i++) data[i] = f(x, y, z);
   return { data, shape, spacing, affine: eye(spacing), dtype: 'float32', source: '' };
 };
-const shared = sharedDataDir();
+const shared = sharedForTest('data').path;
 
 test('resizeVolume: linear keeps linear ramps (interior), area averages, nearest stays binary; geometry', () => {
   const v = vol([8, 4, 2], (x) => x, [1, 2, 3]);

@@ -5,14 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { sharedDataDir } from '../io/shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { writeNiftiSync } from '../io/write-nifti';
 import { createPicaiDataset, scanNnunetRaw } from './picai';
 import { createBratsDataset, scanMsdTask01 } from './brats';
 import { parseCsv } from './parse-csv';
 import { stratifiedSplit } from './stratified-split';
 
-const shared = sharedDataDir();
+const shared = sharedForTest('data').path;
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'afl-sources-'));
 
 test('parseCsv: quoted fields with commas', () => {
