@@ -6,10 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { readVolume } from '@afl/datasets';
-import { sharedDataDir } from '@afl/datasets/dist/io/shared-data';
+import { sharedForTest } from '@afl/core/testing';
 
 const CLI = path.join(__dirname, '..', 'cli.js');
-const SHARED = sharedDataDir();
+const SHARED = sharedForTest('data').path; // throws under CI when absent
 const afl = (args: string[]) =>
   spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, AFL_BACKEND: process.env.AFL_BACKEND ?? 'wasm' } });
 

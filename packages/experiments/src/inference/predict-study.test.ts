@@ -6,12 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@afl/backend';
 import { readVolume, type Volume } from '@afl/datasets';
-import { sharedDataDir } from '@afl/datasets/dist/io/shared-data';
+import { sharedForTest } from '@afl/core/testing';
 import { createModel } from '@afl/models';
 import { predictStudy, preprocessStudy, toStudyGrid, type StudyModel } from './predict-study';
 import { summarizeLesions, voxelVolumeMm3 } from './lesion-summary';
 
-const SHARED = sharedDataDir();
+const SHARED = sharedForTest('data').path; // throws under CI when absent
 const NO_SHARED = 'the shared test data (../shared/data) is absent';
 const CASE = '11373_1001396'; // PI-CAI id of the shared ProstateX-0000 study: its masks are on the T2W grid
 const image = (seq: string) => path.join(SHARED ?? '', 'picai-images', `ProstateX-0000_07-07-2011_${seq}.mha`);
