@@ -11,7 +11,9 @@ import { runLocalWorkers } from './grid/local-workers';
 import { CellInterruptedError } from './grid/run-cell';
 import { cellIdOf } from './config';
 import { Cell, runCell, resultPath } from './grid/run-cell';
-import type { CellResult, LossName, ModelName, ProfileName, ProtocolName, DatasetName } from './results/result-schema';
+import { DATASET_NAMES, PROFILE_NAMES, PROTOCOL_NAMES, type CellResult, type ProfileName } from './results/result-schema';
+import { LOSS_NAMES } from '@afl/core';
+import { MODEL_NAMES } from '@afl/models';
 import { createProgressReporter } from './train/progress';
 import { writeReport } from './report/write-report';
 import { loadCell } from './cli/cell-model';
@@ -20,11 +22,6 @@ import { predictStudyCommand } from './cli/predict-command';
 import { BACKEND_NAMES, describeBackends, initBackend } from '@afl/backend';
 import { formatDoctor } from './cli/doctor';
 
-const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
-const PROTOCOL_NAMES = Object.keys(PROTOCOLS) as ProtocolName[];
-const MODELS: ModelName[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
-const LOSSES: LossName[] = ['afl', 'focal', 'ce', 'dice', 'iou', 'tversky', 'dice-ce', 'dice-focal'];
-const DATASETS: DatasetName[] = ['phantom-picai', 'phantom-brats', 'picai', 'brats'];
 const BACKENDS = BACKEND_NAMES;
 
 function parseTables(value: string | undefined): TableId[] | undefined {
@@ -137,11 +134,11 @@ async function reportCommand(parsed: ParsedArgs): Promise<void> {
 
 async function trainCommand(parsed: ParsedArgs): Promise<void> {
   checkFlags('train', parsed, ['dataset', 'model', 'loss', 'no-alpha-va', 'no-gamma-va', 'no-gamma-msa', 'profile', 'protocol', 'epochs', 'lr', 'seed', 'out', 'backend', 'picai', 'brats', 'help']);
-  const model = choiceFlag(parsed, 'model', MODELS);
-  const loss = choiceFlag(parsed, 'loss', LOSSES);
+  const model = choiceFlag(parsed, 'model', MODEL_NAMES);
+  const loss = choiceFlag(parsed, 'loss', LOSS_NAMES);
   if (!model || !loss) throw new UsageError('afl train: --model and --loss are required; see afl train --help');
   const profile = choiceFlag(parsed, 'profile', PROFILE_NAMES) ?? 'quick';
-  const dataset = choiceFlag(parsed, 'dataset', DATASETS) ?? 'phantom-picai';
+  const dataset = choiceFlag(parsed, 'dataset', DATASET_NAMES) ?? 'phantom-picai';
   const [template] = gridCells({ profile, protocol: choiceFlag(parsed, 'protocol', PROTOCOL_NAMES), tables: [1] });
   const ablation = { useAlphaVa: !parsed.flags['no-alpha-va'], useGammaVa: !parsed.flags['no-gamma-va'], useGammaMSa: !parsed.flags['no-gamma-msa'] };
   const ds = dataset.endsWith('brats') ? PROFILES[profile].brats : PROFILES[profile].picai;

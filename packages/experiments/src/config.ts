@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PROTOCOLS, type ProtocolSpec } from './paper/protocols';
-import type {
-  AblationFlags,
-  CellConfig,
-  DatasetName,
-  LossName,
-  ModelName,
-  ProfileName,
-  ProtocolName,
-} from './results/result-schema';
+import { canonicalCell, paperCells } from './paper/tables';
+import type { AblationFlags, CellConfig, DatasetName, ProfileName, ProtocolName } from './results/result-schema';
 
 export { PROTOCOLS } from './paper/protocols';
 export type { ProtocolSpec } from './paper/protocols';
@@ -69,21 +62,6 @@ export const PROFILES: Record<ProfileName, ProfileSpec> = {
   },
 };
 
-const ALL_ON: AblationFlags = { useAlphaVa: true, useGammaVa: true, useGammaMSa: true };
-
-/** Table 5's rows, as `tables.json` gives them (the first row is FL with alpha 0.25, gamma 2). */
-export const TABLE5_ROWS: AblationFlags[] = [
-  { useAlphaVa: false, useGammaVa: false, useGammaMSa: false },
-  { useAlphaVa: true, useGammaVa: false, useGammaMSa: false },
-  { useAlphaVa: true, useGammaVa: true, useGammaMSa: false },
-  { useAlphaVa: true, useGammaVa: false, useGammaMSa: true },
-  ALL_ON,
-  { useAlphaVa: false, useGammaVa: true, useGammaMSa: true },
-];
-
-export const TABLE3_LOSSES: LossName[] = ['tversky', 'ce', 'iou', 'dice', 'dice-ce', 'dice-focal', 'afl'];
-export const TABLE4_MODELS: ModelName[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
-
 export type TableId = CellConfig['tables'][number];
 
 export interface GridOptions {
@@ -106,8 +84,9 @@ export function cellIdOf(c: Omit<CellConfig, 'tables'>): string {
 }
 
 /**
- * The cells of a grid: one per (dataset, model, loss, ablation, seed) that a requested table needs, deduplicated
- * (Table 5's FL row is Table 1's FL cell, its all-on row the A-FL cell), each listing the tables it feeds.
+ * The cells of a grid: one per (dataset, model, loss, ablation, seed) that a requested table needs (`paperCells` of
+ * the paper spec, `src/paper/tables.ts`), deduplicated (Table 5's FL row is Table 1's FL cell, its all-on row the A-FL
+ * cell), each listing the tables it feeds.
  */
 export function gridCells(options: GridOptions): Array<CellConfig & { cellId: string }> {
   const profile = PROFILES[options.profile];
@@ -119,49 +98,39 @@ export function gridCells(options: GridOptions): Array<CellConfig & { cellId: st
   const seeds = options.seeds ?? profile.seeds;
   const settings = { ...protocol, ...profile.overrides, ...(options.overrides ?? {}) };
   const cells = new Map<string, CellConfig & { cellId: string }>();
-  const add = (table: TableId, ds: ProfileDataset, model: ModelName, loss: LossName, ablation?: AblationFlags) => {
-    for (let seed = 1; seed <= seeds; seed++) {
-      let l = loss;
-      let a = ablation;
-      if (l === 'afl' && a && !a.useAlphaVa && !a.useGammaVa && !a.useGammaMSa) {
-        l = 'focal';
-        a = undefined;
-      }
-      if (l === 'afl' && a && a.useAlphaVa && a.useGammaVa && a.useGammaMSa) a = undefined;
-      const base: Omit<CellConfig, 'tables'> = {
-        profile: profile.name,
-        dataset: ds.name,
-        model,
-        spatialDims: profile.spatialDims,
-        loss: l,
-        ...(a ? { ablation: a } : {}),
-        protocol: protocolName,
-        seed,
-        training: {
-          epochs: settings.epochs,
-          learningRate: settings.learningRate,
-          momentum: settings.momentum,
-          nesterov: settings.nesterov,
-          weightDecay: settings.weightDecay,
-          batchSize: 1,
-          inputShape: profile.spatialDims === 3 ? ds.inputShape : ds.inputShape.slice(1),
-          outChannels: settings.outChannels,
-          augment: settings.augment,
-        },
-      };
-      const cellId = cellIdOf(base);
-      const existing = cells.get(cellId);
-      if (existing) {
-        if (!existing.tables.includes(table)) existing.tables.push(table);
-      } else cells.set(cellId, { ...base, tables: [table], cellId });
-    }
-  };
   for (const t of tables) {
-    if (t === 1 || t === 'figure3') for (const loss of ['focal', 'afl'] as const) add(t, profile.picai, 'resnet50-unet', loss);
-    if (t === 2) for (const loss of ['focal', 'afl'] as const) add(t, profile.brats, 'resnet50-unet', loss);
-    if (t === 3) for (const loss of TABLE3_LOSSES) add(t, profile.picai, 'resnet50-unet', loss);
-    if (t === 4) for (const model of TABLE4_MODELS) for (const loss of ['focal', 'afl'] as const) add(t, profile.picai, model, loss);
-    if (t === 5) for (const ds of [profile.picai, profile.brats]) for (const row of TABLE5_ROWS) add(t, ds, 'resnet50-unet', 'afl', row);
+    for (const paperCell of paperCells(t)) {
+      const { dataset, model, loss, ablation } = canonicalCell(paperCell);
+      const ds = dataset === 'brats' ? profile.brats : profile.picai;
+      for (let seed = 1; seed <= seeds; seed++) {
+        const base: Omit<CellConfig, 'tables'> = {
+          profile: profile.name,
+          dataset: ds.name,
+          model,
+          spatialDims: profile.spatialDims,
+          loss,
+          ...(ablation ? { ablation } : {}),
+          protocol: protocolName,
+          seed,
+          training: {
+            epochs: settings.epochs,
+            learningRate: settings.learningRate,
+            momentum: settings.momentum,
+            nesterov: settings.nesterov,
+            weightDecay: settings.weightDecay,
+            batchSize: 1,
+            inputShape: profile.spatialDims === 3 ? ds.inputShape : ds.inputShape.slice(1),
+            outChannels: settings.outChannels,
+            augment: settings.augment,
+          },
+        };
+        const cellId = cellIdOf(base);
+        const existing = cells.get(cellId);
+        if (existing) {
+          if (!existing.tables.includes(t)) existing.tables.push(t);
+        } else cells.set(cellId, { ...base, tables: [t], cellId });
+      }
+    }
   }
   return [...cells.values()];
 }

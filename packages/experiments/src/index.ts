@@ -58,7 +58,9 @@ export { quantileSorted } from './stats/quantile-sorted';
 // Ground-truth lesion shape (Figure 3's tertiles)
 export { lesionVolume, lesionSurfaceArea, boundarySmoothness } from './metrics/lesion-shape';
 export type { LesionShapeOptions } from './metrics/lesion-shape';
-export { PROTOCOLS, PROFILES, TABLE3_LOSSES, TABLE4_MODELS, TABLE5_ROWS, gridCells, cellIdOf } from './config';
+export { PROTOCOLS, PROFILES, gridCells, cellIdOf } from './config';
+export { PAPER_VIEWS, PAPER_VIEW_IDS, PAPER_DATASETS, TABLE5_ROWS, LOSS_ORDER, MODEL_ORDER, MODEL_LABELS, DATASET_LABELS, paperCells, notebookSpecs } from './paper/tables';
+export type { PaperView, PaperViewId, PaperCell, PaperDataset } from './paper/tables';
 export type { ProtocolSpec, ProfileSpec, ProfileDataset, GridOptions, TableId } from './config';
 // Running the grid from code (notebooks with AFL_RUN_MISSING=1)
 export { runGrid } from './grid/run-grid';

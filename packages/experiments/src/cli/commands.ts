@@ -1,3 +1,5 @@
+import { LOSS_NAMES } from '@afl/core';
+import { MODEL_NAMES } from '@afl/models';
 /** `--help` texts of the afl commands. */
 export const HELP: Record<string, string> = {
   main: `afl — reproduce "Enhancing Semantic Segmentation with Adaptive Focal Loss" (Islam et al. 2024)
@@ -67,8 +69,8 @@ Trains one cell on the built-in phantom data (or --picai/--brats) and writes its
 
 Options:
   --dataset NAME      phantom-picai (default), phantom-brats, picai, brats
-  --model NAME        unet, attention-unet, regunet, r2unet, resnet50-unet
-  --loss NAME         afl, focal, ce, dice, iou, tversky, dice-ce, dice-focal
+  --model NAME        ${MODEL_NAMES.join(', ')}
+  --loss NAME         ${LOSS_NAMES.join(', ')}
   --no-alpha-va, --no-gamma-va, --no-gamma-msa   A-FL ablation switches
   --profile NAME      sizes and epochs to start from (default quick)
   --protocol NAME     paper (default) or authors-code

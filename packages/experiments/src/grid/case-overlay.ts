@@ -1,6 +1,6 @@
 import type { EvaluatedCase } from '../inference/evaluate-cases';
 import type { CellConfig } from '../results/result-schema';
-import { LOSS_LABELS } from '../report/case-rows';
+import { LOSS_LABELS } from '../paper/tables';
 import { overlaySlices, writeOverlay } from '../report/render-overlay';
 import { overlayFile } from '../report/table-gallery';
 

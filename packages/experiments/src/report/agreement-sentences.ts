@@ -1,3 +1,4 @@
+import { DATASET_LABELS, PAPER_VIEWS, type PaperDataset } from '../paper/tables';
 import type { Figure3Result } from './figure3';
 import type { PaperTableId, TableComparison } from './build-paper-table';
 import { METRIC_LABELS, type Metric } from './case-rows';
@@ -17,7 +18,13 @@ export interface AgreementInput {
 const yesNo = (x: number) => (Number.isNaN(x) ? 'n/a' : x > 0 ? 'yes' : x < 0 ? 'no' : 'tie');
 const verdict = (paper: number, ours: number) =>
   Number.isNaN(paper) || Number.isNaN(ours) ? '' : Math.sign(paper) === Math.sign(ours) ? ' → agrees' : ' → disagrees';
-const datasetName = (d: string) => (d.endsWith('picai') ? 'PI-CAI' : d.endsWith('brats') ? 'BraTS' : d);
+/** `PI-CAI` for `picai` and `phantom-picai`, `BraTS` for `brats` and `phantom-brats`. */
+const datasetName = (d: string) => {
+  const base = (Object.keys(DATASET_LABELS) as PaperDataset[]).find((k) => d.endsWith(k));
+  return base ? DATASET_LABELS[base] : d;
+};
+/** The dataset a view states its claim on (its first). */
+const viewDataset = (id: keyof typeof PAPER_VIEWS) => datasetName(PAPER_VIEWS[id].datasets[0]);
 
 function ours(c: TableComparison): string {
   if (c.pairs === 0) return 'n/a (no paired cases)';
@@ -55,7 +62,7 @@ export function agreementSentences(input: AgreementInput): string[] {
 
   for (const id of [1, 2] as const) {
     const list = byTable(id);
-    const ds = paper ? datasetName(paper[`table${id}`].dataset) : id === 1 ? 'PI-CAI' : 'BraTS';
+    const ds = paper ? datasetName(paper[`table${id}`].dataset) : viewDataset(id);
     const p = paper ? paperDiff(paper, id, 'afl', 'focal', undefined, metric) : NaN;
     const paperText = Number.isNaN(p) ? 'paper n/a' : `paper ${yesNo(p)} (${formatSigned(p)})`;
     if (list.length === 0) out.push(`Table ${id} (${ds}): A-FL > FL in ${M}: ${paperText}, ours n/a (no paired A-FL and FL results yet).`);
@@ -68,8 +75,8 @@ export function agreementSentences(input: AgreementInput): string[] {
     const paperText = paper ? `paper ${paperWins.filter((d) => d > 0).length}/${paperWins.length}` : 'paper n/a';
     out.push(
       list.length === 0
-        ? `Table 3 (PI-CAI): A-FL > each baseline loss in ${M}: ${paperText}, ours n/a (no paired results yet).`
-        : `Table 3 (PI-CAI): A-FL > each baseline loss in ${M}: ${paperText}, ${countLine(list, (c) => `${where(c, list)}vs ${c.b}`)}.`,
+        ? `Table 3 (${viewDataset(3)}): A-FL > each baseline loss in ${M}: ${paperText}, ours n/a (no paired results yet).`
+        : `Table 3 (${viewDataset(3)}): A-FL > each baseline loss in ${M}: ${paperText}, ${countLine(list, (c) => `${where(c, list)}vs ${c.b}`)}.`,
     );
   }
 
@@ -80,12 +87,12 @@ export function agreementSentences(input: AgreementInput): string[] {
     const paperText = paper ? `paper ${paperWins.filter((d) => d > 0).length}/${paperWins.length}` : 'paper n/a';
     out.push(
       list.length === 0
-        ? `Table 4 (PI-CAI): A-FL > FL in ${M} for each model: ${paperText}, ours n/a (no paired results yet).`
-        : `Table 4 (PI-CAI): A-FL > FL in ${M} for each model: ${paperText}, ${countLine(list, (c) => `${c.model}${new Set(list.map((x) => x.setting)).size > 1 ? ` (${c.setting})` : ''}`)}.`,
+        ? `Table 4 (${viewDataset(4)}): A-FL > FL in ${M} for each model: ${paperText}, ours n/a (no paired results yet).`
+        : `Table 4 (${viewDataset(4)}): A-FL > FL in ${M} for each model: ${paperText}, ${countLine(list, (c) => `${c.model}${new Set(list.map((x) => x.setting)).size > 1 ? ` (${c.setting})` : ''}`)}.`,
     );
   }
 
-  for (const ds of ['picai', 'brats'] as const) {
+  for (const ds of PAPER_VIEWS[5].datasets) {
     const list = byTable(5).filter((c) => c.dataset.endsWith(ds));
     let paperText = 'paper n/a';
     let paperBest = '';
@@ -131,7 +138,7 @@ export function agreementSentences(input: AgreementInput): string[] {
     const paperAll = pg ? Object.values(pg.smoothness).concat(Object.values(pg.volume)) : [];
     parts.push(`A-FL > FL in every group: ${pg ? `paper ${paperAll.filter((g) => g > 0).length}/${paperAll.length}` : 'paper n/a'}, ${known.length ? `ours ${known.filter((r) => r.gainPercent > 0).length}/${known.length}` : 'ours n/a'}`);
     const multi = new Set(rows.map((r) => `${r.setting}|${r.model}`)).size > 1;
-    out.push(`Figure 3 (PI-CAI${multi ? ', first setting shown' : ''}): ${parts.join('; ')}.`);
+    out.push(`Figure 3 (${viewDataset('figure3')}${multi ? ', first setting shown' : ''}): ${parts.join('; ')}.`);
   }
   return out;
 }

@@ -1,26 +1,16 @@
-import type { CellResult, ModelName } from '../results/result-schema';
-import { caseRows, flagsLabel, LOSS_LABELS, METRIC_LABELS, METRICS, type CaseRow, type Metric, type MetricView, type SplitChoice } from './case-rows';
+import { LOSS_ORDER, MODEL_ORDER, PAPER_VIEWS, TABLE5_ROWS, type PaperDataset, type PaperTableId } from '../paper/tables';
+import type { CellResult } from '../results/result-schema';
+import { caseRows, flagsLabel, LOSS_LABELS, METRIC_LABELS, type CaseRow, type Metric, type MetricView, type SplitChoice } from './case-rows';
 import { pairedComparison, type PairedStatistics } from './paired-comparison';
 import type { PaperTables } from './load-paper-tables';
 import { formatMeanStd, formatNumber, formatP, formatSigned, ReportTable, tableFrom, type DisplayColumn } from './report-table';
 import { summarize } from './summarize';
 
-export type PaperTableId = 1 | 2 | 3 | 4 | 5;
-export const PAPER_TABLE_IDS: readonly PaperTableId[] = [1, 2, 3, 4, 5];
+export { PAPER_TABLE_IDS } from '../paper/tables';
+export type { PaperTableId } from '../paper/tables';
 
-/** The paper's datasets and model per table, used when `tables.json` is absent. */
-export const TABLE_DEFAULTS: Record<PaperTableId, { datasets: string[]; model?: ModelName; title: string }> = {
-  1: { datasets: ['picai'], model: 'resnet50-unet', title: 'A-FL vs FL, ResNet50-encoded U-Net, PI-CAI 2022' },
-  2: { datasets: ['brats'], model: 'resnet50-unet', title: 'A-FL vs FL, ResNet50-encoded U-Net, BraTS 2018' },
-  3: { datasets: ['picai'], model: 'resnet50-unet', title: 'A-FL vs baseline losses, ResNet50-encoded U-Net, PI-CAI 2022' },
-  4: { datasets: ['picai'], title: 'A-FL vs FL across segmentation models, PI-CAI 2022' },
-  5: { datasets: ['picai', 'brats'], model: 'resnet50-unet', title: 'Ablation of the adaptive parameters, ResNet50-encoded U-Net' },
-};
-
-const MODEL_ORDER: string[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
-const LOSS_ORDER: string[] = ['focal', 'tversky', 'ce', 'iou', 'dice', 'dice-ce', 'dice-focal', 'afl'];
-/** Table 5's row order (section 5.3): α_va; α_va + γ_va; α_va + γ_mSa; all three; γ_va + γ_mSa. */
-const ABLATION_ORDER: string[] = ['000', '100', '110', '101', '111', '011'];
+/** Table 5's row order (the paper spec's `TABLE5_ROWS`) as `α γ_va γ_mSa` keys, `'110'`. */
+const ABLATION_ORDER: string[] = TABLE5_ROWS.map((r) => `${+r.useAlphaVa}${+r.useGammaVa}${+r.useGammaMSa}`);
 const flagsKey = (g: Record<string, any>) => `${+!!g.alphaVa}${+!!g.gammaVa}${+!!g.gammaMSa}`;
 
 export interface PaperTableOptions {
@@ -62,7 +52,7 @@ const isBaselineFlags = (g: Record<string, any>) =>
   g.loss === 'focal' || (g.loss === 'afl' && g.alphaVa === false && g.gammaVa === false && g.gammaMSa === false);
 
 function tableMetrics(id: PaperTableId): readonly Metric[] {
-  return id === 5 ? (['iou', 'dice'] as const) : METRICS;
+  return PAPER_VIEWS[id].metrics;
 }
 
 /** Columns of a paper-comparison table's `data` (and CSV). */
@@ -78,7 +68,7 @@ function rowSpecs(id: PaperTableId, paper: PaperTables | null): RowSpec[] {
   if (!paper) return [];
   if (id === 5) {
     const specs: RowSpec[] = [];
-    for (const ds of ['picai', 'brats'] as const) {
+    for (const ds of PAPER_VIEWS[5].datasets) {
       for (const r of paper.table5.rows) {
         const baseline = !r.alphaVa && !r.gammaVa && !r.gammaMSa;
         specs.push({
@@ -156,13 +146,13 @@ export function formatPaperValue(v: unknown): string {
   return Math.abs(v - Number(v.toFixed(3))) < 1e-9 ? v.toFixed(3) : v.toFixed(4);
 }
 
-const orderIndex = (list: string[], v: string) => (list.includes(v) ? list.indexOf(v) : list.length);
+const orderIndex = (list: readonly string[], v: string) => (list.includes(v) ? list.indexOf(v) : list.length);
 
 function displayColumns(id: PaperTableId, rows: Record<string, any>[], paper: PaperTables | null): DisplayColumn[] {
   const cols: DisplayColumn[] = [];
   const distinct = (k: string) => new Set(rows.map((r) => r[k])).size;
-  const paperModel = id === 4 ? undefined : paper?.[`table${id}`]?.model ?? TABLE_DEFAULTS[id].model;
-  const paperDatasets = paper && id !== 5 ? [paper[`table${id}`].dataset] : TABLE_DEFAULTS[id].datasets;
+  const paperModel = id === 4 ? undefined : paper?.[`table${id}`]?.model ?? PAPER_VIEWS[id].model;
+  const paperDatasets = paper && id !== 5 ? [paper[`table${id}`].dataset] : ([...PAPER_VIEWS[id].datasets] as string[]);
   if (id === 5) {
     const flag = (v: unknown) => (v === true ? '✓' : v === false ? '–' : '');
     cols.push({ label: 'α_va', align: 'center', value: (r) => flag(r.alphaVa) });
@@ -195,7 +185,7 @@ function displayColumns(id: PaperTableId, rows: Record<string, any>[], paper: Pa
  * models (`tables.json`'s `reg-unet`/`rr-unet` are our `regunet`/`r2unet`).
  */
 export function buildPaperTable(id: PaperTableId, results: readonly CellResult[], paper: PaperTables | null, options: PaperTableOptions = {}): PaperTableResult {
-  const datasets = paper && id !== 5 ? [paper[`table${id}`].dataset] : TABLE_DEFAULTS[id].datasets;
+  const datasets = paper && id !== 5 ? [paper[`table${id}`].dataset] : ([...PAPER_VIEWS[id].datasets] as string[]);
   const groups = (summarize(results, { ...options, table: id }).objects() as Record<string, any>[]).filter((g) => datasets.includes(g.datasetBase));
   const specs = rowSpecs(id, paper);
   const used = new Set<Record<string, any>>();
@@ -219,7 +209,7 @@ export function buildPaperTable(id: PaperTableId, results: readonly CellResult[]
     );
   for (const g of extras) rows.push(ourRow(id, g, {}));
 
-  const title = `Table ${id}: ${paper && id !== 5 ? paper[`table${id}`].title : paper ? paper.table5.title : TABLE_DEFAULTS[id].title}`;
+  const title = `Table ${id}: ${paper && id !== 5 ? paper[`table${id}`].title : paper ? paper.table5.title : PAPER_VIEWS[id].title}`;
   const notes: string[] = [];
   if (!paper) notes.push('paper: n/a (tables.json not found).');
   if (groups.length === 0) notes.push(`no results yet for this table (cells with config.tables ∋ ${id} on ${datasets.join(', ')}).`);
@@ -234,7 +224,7 @@ function paperValue(id: PaperTableId, paper: PaperTables | null, g: Record<strin
   if (id === 5) {
     const r = paper.table5.rows.find((p) =>
       isBaselineFlags(g) ? !p.alphaVa && !p.gammaVa && !p.gammaMSa : p.alphaVa === g.alphaVa && p.gammaVa === g.gammaVa && p.gammaMSa === g.gammaMSa);
-    const ds = g.datasetBase as 'picai' | 'brats';
+    const ds = g.datasetBase as PaperDataset;
     return (r?.[ds] as Record<string, number> | undefined)?.[metric] ?? NaN;
   }
   const t = paper[`table${id}`];

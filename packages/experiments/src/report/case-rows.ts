@@ -1,3 +1,4 @@
+import { LOSS_LABELS } from '../paper/tables';
 import type { AblationFlags, CellResult, LossName } from '../results/result-schema';
 
 /** Which metric values a report shows: the hard metrics (default) or the authors' soft versions (`CaseResult.soft`). */
@@ -5,21 +6,8 @@ export type MetricView = 'hard' | 'soft';
 /** Which evaluated cases count: the validation split (the paper's protocol; default), the held-out test split, or both. */
 export type SplitChoice = 'val' | 'test' | 'all';
 
-export const METRICS = ['iou', 'dice', 'sensitivity', 'specificity'] as const;
-export type Metric = (typeof METRICS)[number];
-
-export const METRIC_LABELS: Record<Metric, string> = { iou: 'IoU', dice: 'Dice', sensitivity: 'Sensitivity', specificity: 'Specificity' };
-
-export const LOSS_LABELS: Record<LossName, string> = {
-  afl: 'A-FL',
-  focal: 'FL',
-  ce: 'CE',
-  dice: 'Dice',
-  iou: 'IoU',
-  tversky: 'Tversky',
-  'dice-ce': 'Dice-CE',
-  'dice-focal': 'Dice-Focal',
-};
+export { METRICS, METRIC_LABELS, LOSS_LABELS } from '../paper/tables';
+export type { Metric } from '../paper/tables';
 
 /** One evaluated case of one cell, flattened for arquero. */
 export interface CaseRow {

@@ -1,6 +1,6 @@
 import type { CellResult } from '../results/result-schema';
 import { ablationOf, datasetBaseOf, settingOf, variantOf, type SplitChoice } from './case-rows';
-import { TABLE_DEFAULTS, type PaperTableId } from './build-paper-table';
+import { PAPER_VIEWS, type PaperTableId } from '../paper/tables';
 import { aq } from './load-arquero';
 import { ReportTable } from './report-table';
 
@@ -40,7 +40,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
  */
 export function detectionTable(id: PaperTableId, results: readonly CellResult[], options: { split?: SplitChoice } = {}): ReportTable {
   const split = options.split ?? 'val';
-  const datasets = TABLE_DEFAULTS[id].datasets;
+  const datasets: readonly string[] = PAPER_VIEWS[id].datasets;
   const groups = new Map<string, Acc>();
   for (const r of results) {
     const c = r.config;

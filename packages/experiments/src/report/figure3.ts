@@ -1,16 +1,12 @@
+import { FIGURE3_GROUPS, LOSS_LABELS, PAPER_VIEWS, type Figure3Group, type Figure3Measure } from '../paper/tables';
 import type { CellResult } from '../results/result-schema';
 import { quantileSorted } from '../stats/quantile-sorted';
 import { caseRows, type CaseRow, type MetricView, type SplitChoice } from './case-rows';
 import type { PaperTables } from './load-paper-tables';
 import { formatNumber, formatSigned, ReportTable, tableFrom, type DisplayColumn } from './report-table';
 
-export type Figure3Measure = 'smoothness' | 'volume';
-export type Figure3Group = 'poor' | 'medium' | 'good' | 'small' | 'large';
-
-export const FIGURE3_GROUPS: Record<Figure3Measure, readonly Figure3Group[]> = {
-  smoothness: ['poor', 'medium', 'good'],
-  volume: ['small', 'medium', 'large'],
-};
+export { FIGURE3_GROUPS } from '../paper/tables';
+export type { Figure3Group, Figure3Measure } from '../paper/tables';
 
 export interface Figure3Row {
   setting: string;
@@ -70,7 +66,9 @@ export interface Figure3Options {
  * seeds, NaN skipped. The cut values and group sizes are stated in `cuts[].text`.
  */
 export function figure3(results: readonly CellResult[], paper: PaperTables | null, options: Figure3Options = {}): Figure3Result {
-  const candidates = caseRows(results, options).filter((r) => r.datasetBase === 'picai' && (r.variant === 'FL' || r.variant === 'A-FL'));
+  const spec = PAPER_VIEWS.figure3;
+  const [FL, AFL] = [LOSS_LABELS.focal, LOSS_LABELS.afl];
+  const candidates = caseRows(results, options).filter((r) => (spec.datasets as readonly string[]).includes(r.datasetBase) && (r.variant === FL || r.variant === AFL));
   let source: Figure3Result['source'] = 'figure3';
   let rows = candidates.filter((r) => r.tables.includes('|figure3|'));
   if (rows.length === 0) {
@@ -107,8 +105,8 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
       const [a, b] = cutsOf[key];
       return FIGURE3_GROUPS[key][v <= a ? 0 : v <= b ? 1 : 2];
     };
-    const flCases = new Set(part.filter((r) => r.variant === 'FL').map((r) => r.caseId));
-    const aflCases = new Set(part.filter((r) => r.variant === 'A-FL').map((r) => r.caseId));
+    const flCases = new Set(part.filter((r) => r.variant === FL).map((r) => r.caseId));
+    const aflCases = new Set(part.filter((r) => r.variant === AFL).map((r) => r.caseId));
     const sameCases = flCases.size === aflCases.size && [...flCases].every((c) => aflCases.has(c));
     const sizes: Record<string, number[]> = {};
     for (const key of ['smoothness', 'volume'] as const) {
@@ -117,8 +115,8 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
         const ids = new Set(usable.filter(([, m]) => groupOf(key, m[key]) === g).map(([id]) => id));
         const vals = usable.filter(([id]) => ids.has(id)).map(([, m]) => m[key]);
         const dice = (variant: string) => part.filter((r) => r.variant === variant && ids.has(r.caseId) && Number.isFinite(r.dice)).map((r) => r.dice);
-        const fl = dice('FL');
-        const afl = dice('A-FL');
+        const fl = dice(FL);
+        const afl = dice(AFL);
         const flDice = mean(fl);
         const aflDice = mean(afl);
         sizes[key].push(ids.size);
@@ -157,7 +155,7 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
     for (const key of ['smoothness', 'volume'] as const) {
       for (const g of FIGURE3_GROUPS[key]) {
         outRows.push({
-          setting: '—', dataset: 'picai', model: paper?.figure3.model ?? 'resnet50-unet', measure: key, group: g, cases: 0, low: NaN, high: NaN,
+          setting: '—', dataset: spec.datasets[0], model: paper?.figure3.model ?? spec.model ?? '', measure: key, group: g, cases: 0, low: NaN, high: NaN,
           flDice: NaN, flN: 0, aflDice: NaN, aflN: 0, gainPercent: NaN,
           paperGainPercent: paperGain ? (paperGain[key] as Record<string, number>)[g] ?? NaN : NaN,
         });

@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CaseResult, CellPicaiMetrics, CellResult } from '../results/result-schema';
+import { LOSS_NAMES } from '@afl/core';
+import { MODEL_NAMES } from '@afl/models';
+import { PAPER_VIEW_IDS } from '../paper/tables';
+import { DATASET_NAMES, PROFILE_NAMES, PROTOCOL_NAMES, type CaseResult, type CellPicaiMetrics, type CellResult } from '../results/result-schema';
 
 export interface LoadResultsResult {
   /** The valid results, sorted by file name. */
@@ -11,12 +14,7 @@ export interface LoadResultsResult {
   invalidCellIds: string[];
 }
 
-const PROFILES = ['smoke', 'quick', 'paper'];
-const DATASETS = ['picai', 'brats', 'phantom-picai', 'phantom-brats'];
-const MODELS = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
-const LOSSES = ['afl', 'focal', 'ce', 'dice', 'iou', 'tversky', 'dice-ce', 'dice-focal'];
-const PROTOCOLS = ['paper', 'authors-code'];
-const TABLES: unknown[] = [1, 2, 3, 4, 5, 'figure3'];
+const TABLES: readonly unknown[] = PAPER_VIEW_IDS;
 const CASE_METRICS = ['dice', 'iou', 'sensitivity', 'specificity'] as const;
 const CASE_NUMBERS = ['hd95', 'gammaVa', 'gammaMSa', 'lesionVolume', 'smoothness'] as const;
 const LESION_COUNTS = ['truth', 'predicted', 'detected', 'missed', 'falsePositives'] as const;
@@ -54,11 +52,11 @@ export function parseCellResult(json: unknown, source: string): { result?: CellR
     const oneOf = (field: string, allowed: readonly unknown[]) => {
       if (!allowed.includes(c[field])) bad(fatal, `config.${field}`, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, c[field]);
     };
-    oneOf('profile', PROFILES);
-    oneOf('dataset', DATASETS);
-    oneOf('model', MODELS);
-    oneOf('loss', LOSSES);
-    oneOf('protocol', PROTOCOLS);
+    oneOf('profile', PROFILE_NAMES);
+    oneOf('dataset', DATASET_NAMES);
+    oneOf('model', MODEL_NAMES);
+    oneOf('loss', LOSS_NAMES);
+    oneOf('protocol', PROTOCOL_NAMES);
     oneOf('spatialDims', [2, 3]);
     if (typeof c.seed !== 'number' || !Number.isFinite(c.seed)) bad(fatal, 'config.seed', 'a finite number', c.seed);
     if (!Array.isArray(c.tables) || !c.tables.every((t) => TABLES.includes(t))) bad(fatal, 'config.tables', 'an array of 1–5 and "figure3"', c.tables);

@@ -1,8 +1,8 @@
 import { displayPath } from './display-path';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gridCells, PROFILES, type TableId } from '../config';
-import type { CellResult, ProfileName } from '../results/result-schema';
+import { gridCells, type TableId } from '../config';
+import { PROFILE_NAMES, type CellResult, type ProfileName } from '../results/result-schema';
 import { cellFinished } from '../grid/run-cell';
 import { barChartSvg, type BarPanel } from './bar-chart-svg';
 import type { ReportData } from './build-report';
@@ -45,8 +45,8 @@ export function notebookSettings(options: NotebookSettingsOptions = {}): Noteboo
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const profile = (env.AFL_PROFILE || 'quick') as ProfileName;
-  if (!Object.prototype.hasOwnProperty.call(PROFILES, profile)) {
-    throw new Error(`Error in notebookSettings: AFL_PROFILE must be one of ${Object.keys(PROFILES).join(', ')}, got ${JSON.stringify(profile)}.`);
+  if (!(PROFILE_NAMES as readonly string[]).includes(profile)) {
+    throw new Error(`Error in notebookSettings: AFL_PROFILE must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(profile)}.`);
   }
   const repoRoot = findRepoRoot(cwd) ?? cwd;
   const dir = env.AFL_RESULTS ? path.resolve(cwd, env.AFL_RESULTS) : path.join(repoRoot, 'results', profile);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AblationFlags, CaseResult, CellConfig, CellResult, DatasetName, LossName, ModelName, ProfileName } from '../results/result-schema';
 import { mulberry32 } from '../stats/mulberry32';
+import { PAPER_VIEWS } from '../paper/tables';
 
 /**
  * Synthetic `CellResult`s covering every table of the paper, for tests and demos of the report (no training involved).
@@ -21,7 +22,8 @@ export function syntheticCellId(c: CellConfig): string {
   return `${c.profile}-${c.dataset}-${c.spatialDims}d-${c.model}-${c.loss}${a}-s${c.seed}`;
 }
 
-const LOSS_EFFECT: Record<LossName, number> = { focal: 0, afl: 0, tversky: 0.01, ce: -0.01, iou: 0.012, dice: 0.02, 'dice-ce': 0.022, 'dice-focal': 0.03 };
+/** A small effect per baseline loss (0 for any other). */
+const LOSS_EFFECT: Partial<Record<LossName, number>> = { focal: 0, afl: 0, tversky: 0.01, ce: -0.01, iou: 0.012, dice: 0.02, 'dice-ce': 0.022, 'dice-focal': 0.03 };
 const MODEL_EFFECT: Record<ModelName, number> = { unet: -0.01, 'attention-unet': 0, regunet: -0.08, r2unet: -0.01, 'resnet50-unet': 0 };
 
 /** The cells of a small grid that feeds Tables 1–5 and Figure 3 (without seeds). */
@@ -35,7 +37,7 @@ export function syntheticGrid(profile: ProfileName = 'quick'): Array<Omit<CellCo
   };
   cell('phantom-picai', 'resnet50-unet', 'focal', [1, 3, 4, 5, 'figure3']);
   cell('phantom-picai', 'resnet50-unet', 'afl', [1, 3, 4, 5, 'figure3']);
-  for (const loss of ['tversky', 'ce', 'iou', 'dice', 'dice-ce', 'dice-focal'] as const) cell('phantom-picai', 'resnet50-unet', loss, [3]);
+  for (const loss of PAPER_VIEWS[3].losses.filter((l) => l !== 'afl')) cell('phantom-picai', 'resnet50-unet', loss, [3]);
   for (const model of ['unet', 'attention-unet', 'regunet', 'r2unet'] as const) {
     cell('phantom-picai', model, 'focal', [4]);
     cell('phantom-picai', model, 'afl', [4]);
@@ -76,7 +78,7 @@ export function syntheticResults(options: SyntheticOptions = {}): CellResult[] {
         const hard = volume < 900 || smoothness < 0.45;
         const noise = mulberry32(seed * 7919 + i * 104729 + base.loss.length * 31 + (base.ablation ? 17 : 0) + base.model.length * 3);
         const baseDice = (brats ? 0.8 : 0.55) + 0.25 * gt() + (hard ? -0.1 : 0);
-        const dice = empty ? NaN : Math.min(0.99, baseDice + LOSS_EFFECT[base.loss] + MODEL_EFFECT[base.model] + aflEffect(base, hard) + 0.02 * (noise() - 0.5));
+        const dice = empty ? NaN : Math.min(0.99, baseDice + (LOSS_EFFECT[base.loss] ?? 0) + MODEL_EFFECT[base.model] + aflEffect(base, hard) + 0.02 * (noise() - 0.5));
         const iou = dice / (2 - dice);
         cases.push({
           caseId,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellResult, ModelName } from '../results/result-schema';
 import { ablationOf, datasetBaseOf, settingOf, type SplitChoice } from './case-rows';
-import type { PaperTableId } from './build-paper-table';
+import { DATASET_LABELS, MODEL_LABELS, PAPER_VIEWS, type PaperViewId } from '../paper/tables';
 
 /** The overlay picture of one evaluated case: `<dir>/overlays/<cellId>/<caseId>.png` (written by the grid's runner). */
 export function overlayFile(dir: string, cellId: string, caseId: string): string {
@@ -11,7 +11,7 @@ export function overlayFile(dir: string, cellId: string, caseId: string): string
 }
 
 /** A view with a gallery: one of Tables 1–5, or Figure 3. */
-export type GalleryViewId = PaperTableId | 'figure3';
+export type GalleryViewId = PaperViewId;
 
 export type GalleryRank = 'best' | 'median' | 'worst';
 
@@ -59,19 +59,8 @@ export interface TableGallery {
   toMarkdown(options?: { heading?: number; relativeTo?: string }): string;
 }
 
-const MODEL_NAMES: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'Attention U-Net', regunet: 'RegUNet', r2unet: 'R2U-Net', 'resnet50-unet': 'ResNet50 U-Net' };
-const DATASET_NAMES: Record<string, string> = { picai: 'PI-CAI', brats: 'BraTS' };
-
-/** The datasets and models whose A-FL vs FL pair a view's gallery shows. */
-const GALLERY_SCOPE: Record<string, { datasets: string[]; models: ModelName[] | null; title: string }> = {
-  1: { datasets: ['picai'], models: ['resnet50-unet'], title: 'Table 1' },
-  2: { datasets: ['brats'], models: ['resnet50-unet'], title: 'Table 2' },
-  3: { datasets: ['picai'], models: ['resnet50-unet'], title: 'Table 3 (A-FL vs FL, the cells of Table 1)' },
-  4: { datasets: ['picai'], models: null, title: 'Table 4' },
-  5: { datasets: ['picai', 'brats'], models: ['resnet50-unet'], title: 'Table 5 (the full A-FL vs FL)' },
-  figure3: { datasets: ['picai'], models: ['resnet50-unet'], title: 'Figure 3 (the cells of Table 1)' },
-};
-const MODEL_ORDER: ModelName[] = ['unet', 'attention-unet', 'regunet', 'r2unet', 'resnet50-unet'];
+const MODEL_NAMES: Record<string, string> = MODEL_LABELS;
+const DATASET_NAMES: Record<string, string> = DATASET_LABELS;
 
 const isFullAfl = (r: CellResult) => {
   const f = ablationOf(r);
@@ -100,13 +89,15 @@ export interface TableGalleryOptions {
  * @example tableGallery(1, loadResults('results/quick').results, { dir: 'results/quick' }).toMarkdown({ relativeTo: 'results/quick/report' })
  */
 export function tableGallery(view: GalleryViewId, results: readonly CellResult[], options: TableGalleryOptions = {}): TableGallery {
-  const scope = GALLERY_SCOPE[String(view)];
+  // The datasets and models whose A-FL vs FL pair a view's gallery shows: the view's (paper spec).
+  const spec = Object.prototype.hasOwnProperty.call(PAPER_VIEWS, String(view)) ? PAPER_VIEWS[view] : undefined;
+  const scope = spec && { datasets: spec.datasets, models: spec.models, title: spec.galleryTitle };
   if (!scope) throw new Error(`Error in tableGallery: view must be 1–5 or 'figure3', got ${JSON.stringify(view)}.`);
   const split: 'val' | 'test' = options.split === 'test' ? 'test' : 'val';
   const dir = options.dir ?? null;
   const pairs: GalleryPair[] = [];
   const notes: string[] = [];
-  const models = scope.models ?? MODEL_ORDER;
+  const models = scope.models;
   for (const ds of scope.datasets) {
     for (const model of models) {
       const here = results.filter((r) => datasetBaseOf(r.config.dataset) === ds && r.config.model === model);

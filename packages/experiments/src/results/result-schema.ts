@@ -4,17 +4,23 @@
  * written as `null` and must be read back as NaN.
  */
 
-/** Which dataset a cell trains on. `phantom-*` are the built-in procedural datasets of `@afl/datasets`. */
-export type DatasetName = 'picai' | 'brats' | 'phantom-picai' | 'phantom-brats';
+import type { LossName } from '@afl/core';
+import type { ModelName } from '@afl/models';
 
-/** Names accepted by `@afl/models`' `createModel`. */
-export type ModelName = 'unet' | 'attention-unet' | 'regunet' | 'r2unet' | 'resnet50-unet';
+/** Names accepted by `@afl/core`'s `createLoss` (its `LOSS_NAMES`) and by `@afl/models`' `createModel` (`MODEL_NAMES`). */
+export type { LossName, ModelName };
 
-/** Names accepted by `@afl/core`'s `createLoss`. */
-export type LossName = 'afl' | 'focal' | 'ce' | 'dice' | 'iou' | 'tversky' | 'dice-ce' | 'dice-focal';
+/** The datasets a cell trains on. `phantom-*` are the built-in procedural datasets of `@afl/datasets`. */
+export const DATASET_NAMES = ['phantom-picai', 'phantom-brats', 'picai', 'brats'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
 
-export type ProtocolName = 'paper' | 'authors-code';
-export type ProfileName = 'smoke' | 'quick' | 'paper';
+/** The protocols (their settings: `PROTOCOLS` of `src/paper/protocols.ts`). */
+export const PROTOCOL_NAMES = ['paper', 'authors-code'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+
+/** The grid's profiles (their settings: `PROFILES` of `src/config.ts`). */
+export const PROFILE_NAMES = ['smoke', 'quick', 'paper'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** A-FL's ablation switches (Table 5). Absent for losses other than `afl`. */
 export interface AblationFlags {
