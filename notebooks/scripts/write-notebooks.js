@@ -34,7 +34,7 @@ function notebook(v) {
         'display.markdown(loaded.summary);',
       ),
       markdown('## Paper vs ours'),
-      code('display.markdown(view.table.toMarkdown({ heading: 0 }));\nfor (const svg of view.charts) display.svg(svg);'),
+      code('display.markdown(view.table.toMarkdown({ heading: 0 }));\n// Each chart: an interactive plotly figure with a static SVG picture in the same output (nbconvert HTML, GitHub).\nfor (const figure of view.figures) afl.displayFigure(display, figure);'),
       markdown(v.view === 'figure3' ? '## Agreement with the paper' : '## Paired statistics and agreement with the paper'),
       code('display.markdown(view.statisticsMarkdown);'),
       ...(v.view === 'figure3' ? [] : [

@@ -11,6 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const NOTEBOOKS_DIR = path.resolve(__dirname, '..');
+const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const REPO = path.resolve(NOTEBOOKS_DIR, '..');
 const NOTEBOOKS = fs.readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith('.ipynb')).sort();
 const SKIP = process.env.AFL_SKIP_NOTEBOOKS === '1' ? 'AFL_SKIP_NOTEBOOKS=1' : false;
@@ -105,10 +106,34 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
       for (const [i, c] of code.entries()) assert.ok(c.outputs.length > 0, `${file}: code cell ${i + 1} shows nothing`);
       const text = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
       assert.match(text, /none is missing/, `${file}: results of the smoke grid are missing`);
-      assert.match(text, /image\/svg\+xml/, `${file}: no chart`);
-      console.log(`${file}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      // Each chart: ONE output with the plotly figure (JupyterLab) and the SVG as an <img> data URI (nbconvert's HTML, GitHub).
+      const charts = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && o.data[PLOTLY_MIME]);
+      assert.equal(charts.length, file === 'figure3.ipynb' ? 2 : 1, `${file}: charts with ${PLOTLY_MIME}`);
+      for (const o of charts) {
+        assert.equal(o.output_type, 'display_data');
+        assert.ok(Array.isArray(o.data[PLOTLY_MIME].data) && o.data[PLOTLY_MIME].data.length > 0, `${file}: plotly traces`);
+        assert.ok(o.data[PLOTLY_MIME].layout && typeof o.data[PLOTLY_MIME].layout === 'object', `${file}: plotly layout`);
+        assert.match([].concat(o.data['text/html']).join(''), /^<img src="data:image\/svg\+xml;base64,/, `${file}: static picture beside the plotly figure`);
+      }
+      const size = fs.statSync(path.join(tmp, 'executed', file)).size;
+      assert.ok(size < 1024 * 1024, `${file}: the executed notebook is ${size} bytes, over 1 MiB`);
+      console.log(`${file}: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(size / 1024).toFixed(0)} KiB executed`);
     });
   }
+
+  it('exports an executed notebook to HTML with the chart as a picture (jupyter nbconvert --to html)', () => {
+    const executed = path.join(tmp, 'executed', 'table1.ipynb');
+    if (!fs.existsSync(executed)) execute('table1.ipynb', 'executed');
+    const r = spawnSync(nbconvert.cmd[0], [...nbconvert.cmd.slice(1), '--to', 'html', executed, '--output-dir', path.join(tmp, 'html')], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, `nbconvert --to html failed:\n${(r.stderr ?? '').slice(-2500)}`);
+    const html = fs.readFileSync(path.join(tmp, 'html', 'table1.html'), 'utf8');
+    const imgs = [...html.matchAll(/<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+    assert.equal(imgs.length, 1, 'one chart picture in the HTML');
+    // The picture is the whole SVG chart: bars (<rect>) and labels (<text>), which nbconvert strips from image/svg+xml.
+    assert.match(imgs[0], /^<svg[\s\S]*<\/svg>\n$/);
+    assert.ok((imgs[0].match(/<rect /g) ?? []).length > 4, 'bars in the chart');
+    assert.match(imgs[0], /<text[^>]*>Table 1: paper vs ours/);
+  });
 
   it('runs the missing cells of Table 1 into an empty folder with AFL_RUN_MISSING=1', () => {
     const empty = path.join(tmp, 'run-missing');

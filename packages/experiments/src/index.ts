@@ -42,7 +42,9 @@ export { renderOverlay, writeOverlay, overlaySlices, overlayLayout, sideBySidePn
 export type { OverlayVolume, RenderOverlayOptions, OverlayLayout } from './report/render-overlay';
 export { tableGallery, overlayFile } from './report/table-gallery';
 export type { TableGallery, TableGalleryOptions, GalleryPair, GalleryCase, GalleryRank, GalleryViewId } from './report/table-gallery';
-export { notebookSettings, loadNotebookResults, notebookView, notebookGallery, tableChartSvg, figure3GainSvg, figure3DiceSvg } from './report/notebook-view';
+export { notebookSettings, loadNotebookResults, notebookView, notebookGallery, tableChartSvg, tableChartOptions, figure3GainSvg, figure3DiceSvg, figure3DiceOptions } from './report/notebook-view';
+export { barChartPlotly, figure3GainPlotly, svgImgHtml, figureBundle, displayFigure, PLOTLY_MIME } from './report/notebook-figures';
+export type { PlotlyFigure, NotebookFigure, RawDisplay } from './report/notebook-figures';
 export type { NotebookViewId, NotebookSettings, NotebookSettingsOptions, NotebookResults, LoadNotebookResultsOptions, NotebookView, NotebookGallery } from './report/notebook-view';
 export { syntheticResults, writeSyntheticResults, syntheticCellId, syntheticGrid } from './report/synthetic-results';
 export type { SyntheticOptions } from './report/synthetic-results';

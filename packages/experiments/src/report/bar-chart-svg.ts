@@ -21,7 +21,9 @@ export interface BarChartOptions {
   colors?: string[];
 }
 
-const DEFAULT_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
+/** The series colours of {@link barChartSvg} (and `barChartPlotly`) when none are given. */
+export const DEFAULT_BAR_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
+const DEFAULT_COLORS = DEFAULT_BAR_COLORS;
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { gridCells, type TableId } from '../config';
 import { PROFILE_NAMES, type CellResult, type ProfileName } from '../results/result-schema';
 import { cellFinished } from '../grid/run-cell';
-import { barChartSvg, type BarPanel } from './bar-chart-svg';
+import { barChartSvg, type BarChartOptions, type BarPanel } from './bar-chart-svg';
+import { barChartPlotly, figure3GainPlotly, type NotebookFigure } from './notebook-figures';
 import type { ReportData } from './build-report';
 import { comparisonsTable, type PaperTableId } from './build-paper-table';
 import { FIGURE3_GROUPS } from './figure3';
@@ -153,6 +154,8 @@ export interface NotebookView {
   chartSvg: string;
   /** Every chart of the view, `chartSvg` first (Figure 3 adds the mean Dice of FL and A-FL per group). */
   charts: string[];
+  /** Every chart as a plotly figure with its SVG (`charts`, same order): `afl.displayFigure(display, f)` shows each. */
+  figures: NotebookFigure[];
   /** Paired statistics of A-FL (Table 5: each ablation row) vs each baseline on the same cases; null for Figure 3. */
   paired: ReportTable | null;
   /** The report's sentences on agreement in direction with the paper for this view. */
@@ -223,16 +226,23 @@ export function notebookView(view: NotebookViewId, report: ReportData): Notebook
     ? `**Agreement in direction with the paper**\n\n${agreement.map((s) => `- ${s}`).join('\n')}\n`
     : '**Agreement in direction with the paper**: n/a.\n';
   if (view === 'figure3') {
-    const charts = [figure3GainSvg(report), figure3DiceSvg(report)];
+    const diceOptions = figure3DiceOptions(report);
+    const charts = [figure3GainSvg(report), barChartSvg(diceOptions)];
+    const figures = [
+      { title: 'Figure 3: relative Dice gain of A-FL over FL (%), paper vs ours', plotly: figure3GainPlotly(report), svg: charts[0] },
+      { title: diceOptions.title, plotly: barChartPlotly(diceOptions), svg: charts[1] },
+    ];
     const gallery = notebookGallery(report.galleries.figure3);
-    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, paired: null, agreement, statisticsMarkdown: agreementMd, gallery, detection: null };
+    return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, figures, paired: null, agreement, statisticsMarkdown: agreementMd, gallery, detection: null };
   }
   const table = report.tables[`table${view}`];
   const comparisons = report.comparisons.filter((c) => c.table === view);
   const paired = comparisonsTable(comparisons, { title: `Table ${view}: paired statistics on per-case Dice (a − b, same case and seed)` });
-  const chartSvg = tableChartSvg(view, table);
+  const chartOptions = tableChartOptions(view, table);
+  const chartSvg = barChartSvg(chartOptions);
+  const figures = [{ title: chartOptions.title, plotly: barChartPlotly(chartOptions), svg: chartSvg }];
   const gallery = notebookGallery(report.galleries[`table${view}`]);
-  return { title: table.title, table, chartSvg, charts: [chartSvg], paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery, detection: report.detection[`table${view}`] };
+  return { title: table.title, table, chartSvg, charts: [chartSvg], figures, paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery, detection: report.detection[`table${view}`] };
 }
 
 const SHORT_MODEL: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
@@ -257,16 +267,21 @@ function paperOursPanel(title: string, rows: Record<string, any>[], metric: stri
 
 /** Grouped bars of one of Tables 1–5: the paper's value and ours (mean ± sd over cases × seeds), first setting only. */
 export function tableChartSvg(id: PaperTableId, table: ReportTable): string {
+  return barChartSvg(tableChartOptions(id, table));
+}
+
+/** The bars of {@link tableChartSvg} (for `barChartSvg` or `barChartPlotly`). */
+export function tableChartOptions(id: PaperTableId, table: ReportTable): BarChartOptions {
   const rows = firstSetting(table.rows());
   const variant = (r: Record<string, any>) => String(r.variant);
   const title = `Table ${id}: paper vs ours (mean ± sd over cases × seeds)`;
   if (id === 1 || id === 2) {
     const panels = (['dice', 'iou', 'sensitivity', 'specificity'] as const).map((m) =>
       paperOursPanel({ dice: 'Dice', iou: 'IoU', sensitivity: 'Sensitivity', specificity: 'Specificity' }[m], rows, m, variant));
-    return barChartSvg({ title, panels, yMax: 1, yLabel: 'score', colors: PAPER_OURS_COLORS });
+    return { title, panels, yMax: 1, yLabel: 'score', colors: PAPER_OURS_COLORS };
   }
   if (id === 3) {
-    return barChartSvg({ title, panels: [paperOursPanel('Dice', rows, 'dice', variant), paperOursPanel('IoU', rows, 'iou', variant)], yMax: 1, yLabel: 'score', colors: PAPER_OURS_COLORS });
+    return { title, panels: [paperOursPanel('Dice', rows, 'dice', variant), paperOursPanel('IoU', rows, 'iou', variant)], yMax: 1, yLabel: 'score', colors: PAPER_OURS_COLORS };
   }
   if (id === 4) {
     const models = [...new Set(rows.map((r) => String(r.model)))];
@@ -282,7 +297,7 @@ export function tableChartSvg(id: PaperTableId, table: ReportTable): string {
         { name: 'A-FL ours', values: models.map((m) => pick(m, 'A-FL')?.[`${metric}_mean`] ?? NaN), errors: models.map((m) => pick(m, 'A-FL')?.[`${metric}_std`] ?? NaN) },
       ],
     });
-    return barChartSvg({ title, panels: [panel('dice', 'Dice'), panel('iou', 'IoU')], yMax: 1, yLabel: 'score', colors: ['#c7c7c7', '#ffbf79', '#7f7f7f', '#f58518'] });
+    return { title, panels: [panel('dice', 'Dice'), panel('iou', 'IoU')], yMax: 1, yLabel: 'score', colors: ['#c7c7c7', '#ffbf79', '#7f7f7f', '#f58518'] };
   }
   const flags = (r: Record<string, any>) =>
     r.loss === 'focal' || (!r.alphaVa && !r.gammaVa && !r.gammaMSa) ? 'FL' : [r.alphaVa && 'α', r.gammaVa && 'γva', r.gammaMSa && 'γmSa'].filter(Boolean).join('+');
@@ -290,7 +305,7 @@ export function tableChartSvg(id: PaperTableId, table: ReportTable): string {
     const sel = rows.filter((r) => String(r.dataset).endsWith(ds));
     return paperOursPanel(`Dice, ${ds === 'picai' ? 'PI-CAI' : 'BraTS'}`, sel, 'dice', flags, 84);
   });
-  return barChartSvg({ title, panels, yMax: 1, yLabel: 'Dice', colors: PAPER_OURS_COLORS });
+  return { title, panels, yMax: 1, yLabel: 'Dice', colors: PAPER_OURS_COLORS };
 }
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -361,6 +376,11 @@ export function figure3GainSvg(report: ReportData): string {
 
 /** Figure 3's mean Dice of FL and A-FL per group (the bars the paper draws), first setting only. */
 export function figure3DiceSvg(report: ReportData): string {
+  return barChartSvg(figure3DiceOptions(report));
+}
+
+/** The bars of {@link figure3DiceSvg} (for `barChartSvg` or `barChartPlotly`). */
+export function figure3DiceOptions(report: ReportData): BarChartOptions {
   const rows = report.figure3.rows;
   const first = rows[0];
   const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
@@ -379,7 +399,7 @@ export function figure3DiceSvg(report: ReportData): string {
   // Zoom the y axis to the data (steps of 0.05), so that small Dice values stay visible.
   const top = Math.max(0, ...panels.flatMap((p) => p.series.flatMap((x) => x.values)).filter(Number.isFinite));
   const yMax = Math.min(1, Math.max(0.05, Math.ceil(top * 20) / 20));
-  return barChartSvg({ title: 'Figure 3: mean Dice of FL and A-FL per group (ours)', panels, yLabel: 'mean Dice', yMax, panelWidth: 330, colors: ['#7f7f7f', '#f58518'] });
+  return { title: 'Figure 3: mean Dice of FL and A-FL per group (ours)', panels, yLabel: 'mean Dice', yMax, panelWidth: 330, colors: ['#7f7f7f', '#f58518'] };
 }
 
 function niceStep(x: number): number {
