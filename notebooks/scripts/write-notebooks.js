@@ -28,7 +28,9 @@ function notebook(v) {
         "import { display } from 'tslab';\n" +
         "import * as afl from '@afl/experiments';\n\n" +
         'const settings = afl.notebookSettings(); // AFL_PROFILE, AFL_RESULTS, AFL_RUN_MISSING\n' +
-        `const loaded = await afl.loadNotebookResults(${id}, settings);\n` +
+        '// With AFL_RUN_MISSING=1 the grid\'s runner first runs the cells of this view that have no result yet.\n' +
+        `const ran = settings.runMissing ? await afl.runMissingCells(${id}, settings) : null;\n` +
+        `const loaded = await afl.loadNotebookResults(${id}, settings, { ran: ran ? ran.ran : 0 });\n` +
         'const report = afl.buildReport(loaded.results, afl.loadPaperTables(), { resultsDir: settings.dir });\n' +
         `const view = afl.notebookView(${id}, report);\n` +
         'display.markdown(loaded.summary);',

@@ -68,6 +68,8 @@ export type { ProtocolSpec, ProfileSpec, ProfileDataset, GridOptions, TableId } 
 export { runGrid } from './grid/run-grid';
 export type { RunGridOptions, RunGridSummary } from './grid/run-grid';
 export { createEnvironment } from './grid/environment';
+export { runMissingCells } from './grid/run-missing-cells';
+export type { RunMissingCellsOptions, RunMissingCellsResult, RunMissingSettings } from './grid/run-missing-cells';
 export type { EnvironmentOptions } from './grid/environment';
 export { runCell } from './grid/run-cell';
 export type { Cell, CellEnvironment } from './grid/run-cell';

@@ -37,40 +37,36 @@ describe('notebookSettings', () => {
 });
 
 describe('loadNotebookResults', () => {
-  const fakeRunner = (written: number[][]) => async (settings: { dir: string; profile: 'smoke' | 'quick' | 'paper' }, only: number[]) => {
-    written.push(only);
-    const all = gridCells({ profile: settings.profile });
-    const template = syntheticResults({ profile: settings.profile, seeds: [1], cases: 4 })[0];
-    writeSyntheticResults(settings.dir, only.map((i) => ({ ...template, cellId: all[i].cellId, config: { ...all[i] } })));
-  };
-
-  it('lists the missing cells of a table and leaves them alone without runMissing', async () => {
+  it('lists the missing cells of a table (from the paper spec) and runs nothing', async () => {
     const dir = tmp();
-    const calls: number[][] = [];
-    const r = await loadNotebookResults(1, { profile: 'smoke', dir, repoRoot: dir, runMissing: false }, { runCells: fakeRunner(calls), log: () => {} });
+    const r = await loadNotebookResults(1, { profile: 'smoke', dir, repoRoot: dir, runMissing: false });
     assert.equal(r.expected, 2);
-    assert.equal(r.missing.length, 2);
-    assert.equal(r.ran, 0);
-    assert.equal(calls.length, 0);
+    assert.deepEqual(r.missing, ['picai-resnet50-unet-focal', 'picai-resnet50-unet-afl']);
     assert.match(r.summary, /2 missing \(set `AFL_RUN_MISSING=1` to run them/);
     assert.match(r.problems[0], /cannot read the cells folder/);
+    assert.equal(fs.existsSync(path.join(dir, 'cells')), false);
   });
 
-  it('runs only the missing cells, by their index into the whole grid, with runMissing', async () => {
+  it('expects what the grid runs: Table 5 needs 12 cells, its FL row being FL and its all-on row A-FL', async () => {
     const dir = tmp();
-    const calls: number[][] = [];
-    const all = gridCells({ profile: 'smoke' });
-    const shared = all.findIndex((c) => c.tables.includes(1) && c.tables.includes(3));
-    assert.ok(shared >= 0, 'the A-FL cell feeds Tables 1 and 3');
-    await fakeRunner([])({ dir, profile: 'smoke' }, [shared]);
-    const r = await loadNotebookResults(3, { profile: 'smoke', dir, repoRoot: dir, runMissing: true }, { runCells: fakeRunner(calls), log: () => {} });
-    assert.equal(calls.length, 1);
-    assert.equal(calls[0].length, r.expected - 1);
-    assert.ok(calls[0].every((i) => all[i].tables.includes(3)));
-    assert.equal(r.ran, r.expected - 1);
-    assert.deepEqual(r.missing, []);
-    assert.equal(r.results.length, r.expected);
-    assert.match(r.summary, /none is missing/);
+    const r = await loadNotebookResults(5, { profile: 'smoke', dir, repoRoot: dir, runMissing: false });
+    assert.equal(r.expected, gridCells({ profile: 'smoke', tables: [5] }).length);
+    assert.ok(r.missing.includes('brats-resnet50-unet-focal') && r.missing.includes('brats-resnet50-unet-afl') && r.missing.includes('brats-resnet50-unet-afl-_VS'));
+    for (const view of [1, 2, 3, 4, 'figure3'] as const) {
+      const v = await loadNotebookResults(view, { profile: 'quick', dir, repoRoot: dir, runMissing: false });
+      assert.equal(v.expected, gridCells({ profile: 'quick', tables: [view] }).length, `view ${view}`);
+    }
+  });
+
+  it('finds every cell of every view in a complete set of results', async () => {
+    const dir = tmp();
+    writeSyntheticResults(dir, syntheticResults({ profile: 'smoke', seeds: [1], cases: 4 }));
+    for (const view of [1, 2, 3, 4, 5, 'figure3'] as const) {
+      const r = await loadNotebookResults(view, { profile: 'smoke', dir, repoRoot: dir, runMissing: false });
+      assert.deepEqual(r.missing, [], `view ${view}`);
+      assert.match(r.summary, /none is missing/);
+      assert.equal(r.repeated, 0);
+    }
   });
 
   it('leaves out results of other profiles', async () => {
@@ -82,12 +78,14 @@ describe('loadNotebookResults', () => {
     assert.match(r.summary, /of other profiles left out/);
   });
 
-  it('says how many results are not cells of the current grid', async () => {
+  it('says how many results repeat a cell and seed with other training settings', async () => {
     const dir = tmp();
-    writeSyntheticResults(dir, syntheticResults({ profile: 'smoke', seeds: [1], cases: 4 }));
+    const results = syntheticResults({ profile: 'smoke', seeds: [1], cases: 4 });
+    const again = results.filter((r) => r.config.tables.includes(1)).map((r) => ({ ...r, cellId: `${r.cellId}-older`, config: { ...r.config, training: { ...r.config.training, epochs: 1 } } }));
+    writeSyntheticResults(dir, [...results, ...again]);
     const r = await loadNotebookResults(1, { profile: 'smoke', dir, repoRoot: dir, runMissing: false });
-    assert.equal(r.notInGrid, r.results.length);
-    assert.match(r.summary, new RegExp(`${r.results.length} of the results read are not cells of the current smoke grid`));
+    assert.equal(r.repeated, 2);
+    assert.match(r.summary, /2 of the results read repeat a cell and seed of Table 1 with other training settings/);
   });
 });
 

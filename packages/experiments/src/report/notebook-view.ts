@@ -1,9 +1,9 @@
 import { displayPath } from './display-path';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gridCells, type TableId } from '../config';
-import { PROFILE_NAMES, type CellResult, type ProfileName } from '../results/result-schema';
-import { cellFinished } from '../grid/run-cell';
+import { canonicalCell, paperCells } from '../paper/tables';
+import { PROFILE_NAMES, type AblationFlags, type CellResult, type ProfileName } from '../results/result-schema';
+import { datasetBaseOf } from './case-rows';
 import { barChartSvg, type BarChartOptions, type BarPanel } from './bar-chart-svg';
 import { barChartPlotly, figure3GainPlotly, type NotebookFigure } from './notebook-figures';
 import type { ReportData } from './build-report';
@@ -72,77 +72,69 @@ export interface NotebookResults {
   results: CellResult[];
   /** Problem lines of {@link loadResults}. */
   problems: string[];
-  /** Cells of the grid that the view needs. */
+  /** Cells the view needs (the paper spec's, `paperCells`, on the profile's data, protocol `paper`). */
   expected: number;
-  /** Their ids without a result file (after running them, with `runMissing`). */
+  /** Those without a result (`<dataset>-<model>-<loss>[-flags]`, dataset without `phantom-`). */
   missing: string[];
-  /** Cells run now (`runMissing`). */
+  /** Cells the runner ran just before (`options.ran`, from `runMissingCells`). */
   ran: number;
   /** Result files of other profiles in the folder, left out. */
   otherProfiles: number;
-  /** Results of the profile whose cell id is not in the current grid (other training settings); shown too. */
-  notInGrid: number;
+  /** Results of a cell and seed the view needs beyond the first (other training settings, e.g. an older profile); shown too. */
+  repeated: number;
   /** One Markdown paragraph saying all of the above. */
   summary: string;
 }
 
 export interface LoadNotebookResultsOptions {
-  /** Progress lines of a run of missing cells; default `console.log`. */
-  log?: (line: string) => void;
-  /** Runs the cells with these indices into the profile's grid (default: `runGrid` with `createEnvironment`). */
-  runCells?: (settings: NotebookSettings, only: number[], log: (line: string) => void) => Promise<void>;
+  /** How many cells the grid's runner ran just before (`(await runMissingCells(view, settings)).ran`), for the summary. */
+  ran?: number;
 }
 
-const viewTables = (view: NotebookViewId): TableId[] => (view === 'figure3' ? ['figure3'] : [view]);
 const viewName = (view: NotebookViewId) => (view === 'figure3' ? 'Figure 3' : `Table ${view}`);
+const flagsOf = (a: AblationFlags | undefined) => (a ? `-${a.useAlphaVa ? 'A' : '_'}${a.useGammaVa ? 'V' : '_'}${a.useGammaMSa ? 'S' : '_'}` : '');
+const cellKey = (dataset: string, model: string, loss: string, ablation: AblationFlags | undefined) =>
+  `${datasetBaseOf(dataset)}-${model}-${loss}${flagsOf(ablation)}`;
 
 /**
- * Loads the results a notebook shows. The grid cells the view needs are those of `gridCells({ profile, tables })`;
- * with `settings.runMissing` the ones without a result file are run first (`runGrid` with `only` their indices, so
- * the folder's `cells.json` stays the whole grid's list).
+ * Loads the results a notebook shows and says which of the cells the view needs are missing: those of the paper spec
+ * (`paperCells(view)`: dataset, model, loss, ablation; protocol `paper`), matched on the profile's results whatever
+ * their training settings. Reads only; the grid's runner runs missing cells (`runMissingCells`, with
+ * `AFL_RUN_MISSING=1`) before.
  *
- * @example const { results, summary } = await loadNotebookResults(1, notebookSettings());
+ * @example
+ * const settings = notebookSettings();
+ * const ran = settings.runMissing ? await runMissingCells(1, settings) : null;
+ * const { results, summary } = await loadNotebookResults(1, settings, { ran: ran ? ran.ran : 0 });
  */
 export async function loadNotebookResults(view: NotebookViewId, settings: NotebookSettings, options: LoadNotebookResultsOptions = {}): Promise<NotebookResults> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const all = gridCells({ profile: settings.profile });
-  const wanted = new Set(gridCells({ profile: settings.profile, tables: viewTables(view) }).map((c) => c.cellId));
-  const absent = () => all.filter((c) => wanted.has(c.cellId) && !cellFinished(settings.dir, c.cellId)).map((c) => c.cellId);
-  let missing = absent();
-  let ran = 0;
-  if (missing.length > 0 && settings.runMissing) {
-    const only = all.map((c, i) => (missing.includes(c.cellId) ? i : -1)).filter((i) => i >= 0);
-    log(`${viewName(view)}: running ${only.length} missing cell(s) of the ${settings.profile} grid into ${displayPath(settings.dir, settings.repoRoot)}`);
-    await (options.runCells ?? runCellsWithGrid)(settings, only, log);
-    const before = missing.length;
-    missing = absent();
-    ran = before - missing.length;
-  }
+  const ran = options.ran ?? 0;
+  const wanted = [...new Set(paperCells(view).map((c) => { const k = canonicalCell(c); return cellKey(k.dataset, k.model, k.loss, k.ablation); }))];
   const loaded = loadResults(settings.dir);
   const results = loaded.results.filter((r) => r.config.profile === settings.profile);
   const otherProfiles = loaded.results.length - results.length;
-  const gridIds = new Set(all.map((c) => c.cellId));
-  const notInGrid = results.filter((r) => !gridIds.has(r.cellId)).length;
+  const perCellSeed = new Map<string, number>();
+  for (const r of results) {
+    if (r.config.protocol !== 'paper') continue;
+    const k = cellKey(r.config.dataset, r.config.model, r.config.loss, r.config.ablation);
+    if (!wanted.includes(k)) continue;
+    perCellSeed.set(`${k}|${r.config.seed}`, (perCellSeed.get(`${k}|${r.config.seed}`) ?? 0) + 1);
+  }
+  const found = new Set([...perCellSeed.keys()].map((k) => k.slice(0, k.lastIndexOf('|'))));
+  const missing = wanted.filter((k) => !found.has(k));
+  const repeated = [...perCellSeed.values()].reduce((a, n) => a + n - 1, 0);
   const parts = [
     `Profile \`${settings.profile}\`, results \`${displayPath(settings.dir, settings.repoRoot)}\`: ${results.length} cell result(s) read`,
     otherProfiles > 0 ? ` (${otherProfiles} of other profiles left out)` : '',
-    `. ${viewName(view)} needs ${wanted.size} cell(s) of the grid`,
+    `. ${viewName(view)} needs ${wanted.length} cell(s) of the grid`,
     ran > 0 ? `; ${ran} run now` : '',
     missing.length === 0
       ? '; none is missing.'
-      : `; ${missing.length} missing${settings.runMissing ? '' : ' (set `AFL_RUN_MISSING=1` to run them, or `npm run afl -- grid --profile ' + settings.profile + '`)'}: ${missing.map((m) => `\`${m}\``).join(', ')}.`,
-    notInGrid > 0 ? ` ${notInGrid} of the results read are not cells of the current ${settings.profile} grid (other training settings, e.g. from an older version of the profile); they are shown too.` : '',
+      : `; ${missing.length} missing${settings.runMissing ? '' : ' (set \`AFL_RUN_MISSING=1\` to run them, or \`npm run afl -- grid --profile ' + settings.profile + '\`)'}: ${missing.map((m) => `\`${m}\``).join(', ')}.`,
+    repeated > 0 ? ` ${repeated} of the results read repeat a cell and seed of ${viewName(view)} with other training settings (e.g. from an older version of the profile); they are shown too.` : '',
     loaded.problems.length > 0 ? ` ${loaded.problems.length} problem line(s) reading the results: ${loaded.problems.join(' ')}` : '',
   ];
-  return { settings, results, problems: loaded.problems, expected: wanted.size, missing, ran, otherProfiles, notInGrid, summary: parts.join('') };
-}
-
-async function runCellsWithGrid(settings: NotebookSettings, only: number[], log: (line: string) => void): Promise<void> {
-  // Loaded only here: the environment brings in the TF.js backend and the models.
-  const { createEnvironment } = await import('../grid/environment');
-  const { runGrid } = await import('../grid/run-grid');
-  const env = await createEnvironment({ profile: settings.profile, quiet: true });
-  await runGrid({ profile: settings.profile, outDir: settings.dir, only }, { ...env, log });
+  return { settings, results, problems: loaded.problems, expected: wanted.length, missing, ran, otherProfiles, repeated, summary: parts.join('') };
 }
 
 /** A notebook's content, ready for `display.markdown` / `display.html`. */

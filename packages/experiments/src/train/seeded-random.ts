@@ -1,4 +1,4 @@
-import { createRng } from '@afl/datasets';
+import { mulberry32 } from '../stats/mulberry32';
 
 /** Mixes integers into a 32-bit seed (splitmix-style), so every (seed, epoch, step) gets its own stream. */
 export function deriveSeed(...parts: number[]): number {
@@ -12,9 +12,7 @@ export function deriveSeed(...parts: number[]): number {
 }
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1) (`@afl/datasets`' generator, the same stream). */
-export function seededRandom(seed: number): () => number {
-  return createRng(seed).next;
-}
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** A seeded Fisher–Yates permutation of `0 .. n-1`. */
 export function seededPermutation(n: number, seed: number): number[] {
