@@ -7,7 +7,7 @@ import { applyAffine, drawAffine } from './random-affine';
 import { flipAxis, randomFlip } from './random-flip';
 import { randomGaussianNoise, randomScaleShift } from './intensity-augment';
 
-test('augmentCase: same seed -> same sample bit for bit; mask binary; input untouched; timing', () => {
+test('augmentCase: same seed -> same sample bit for bit; mask binary; input untouched', () => {
   const c = generateProstatePhantom({ seed: 2 });
   const copy = c.image.slice();
   const t0 = performance.now();
@@ -20,8 +20,8 @@ test('augmentCase: same seed -> same sample bit for bit; mask binary; input unto
   assert.ok(a.mask.every((v) => v === 0 || v === 1));
   assert.deepEqual(c.image, copy);
   assert.notDeepEqual(augmentCase(c, 100).image, a.image);
-  const ms = Math.min(t1 - t0, t2 - t1); // ~0.1-0.3 s; loose bound for a loaded machine
-  assert.ok(ms < 2000, `augmenting 24x160x128x3 took ${ms.toFixed(0)} ms`);
+  // Speed is logged, not asserted (~0.1-0.3 s on 2 idle cores).
+  console.log(`[augment] 24x160x128x3: ${Math.min(t1 - t0, t2 - t1).toFixed(0)} ms (best of two)`);
 });
 
 test('flipAxis: twice is identity; randomFlip flips image and mask together', () => {

