@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { BarChartOptions } from './bar-chart-svg';
 import { DEFAULT_BAR_COLORS } from './bar-chart-svg';
 import type { ReportData } from './build-report';
+import { figure3GainSeries } from './figure3-gain-series';
 import { FIGURE3_GROUPS } from './figure3';
 
 /** A plotly figure as Jupyter's `application/vnd.plotly.v1+json` MIME type holds it (JupyterLab's plotly renderer). */
@@ -99,14 +100,7 @@ export function barChartPlotly(options: BarChartOptions): PlotlyFigure {
  * bars (the counterpart of `figure3GainSvg`; ours can be negative). First setting only.
  */
 export function figure3GainPlotly(report: ReportData): PlotlyFigure {
-  const rows = report.figure3.rows;
-  const first = rows[0];
-  const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
-  const measures = ['smoothness', 'volume'] as const;
-  const series = [
-    { name: 'paper', color: '#9ecae9', value: (r: (typeof rows)[number] | undefined) => r?.paperGainPercent ?? NaN },
-    { name: 'ours', color: '#4c78a8', value: (r: (typeof rows)[number] | undefined) => r?.gainPercent ?? NaN },
-  ];
+  const { sel, measures, series } = figure3GainSeries(report);
   const data: PlotlyFigure['data'] = [];
   measures.forEach((measure, p) => {
     const k = p === 0 ? '' : String(p + 1);

@@ -7,6 +7,7 @@ import { datasetBaseOf } from './case-rows';
 import { barChartSvg, type BarChartOptions, type BarPanel } from './bar-chart-svg';
 import { barChartPlotly, figure3GainPlotly, type NotebookFigure } from './notebook-figures';
 import type { ReportData } from './build-report';
+import { figure3GainSeries } from './figure3-gain-series';
 import { comparisonsTable, type PaperTableId } from './build-paper-table';
 import { FIGURE3_GROUPS } from './figure3';
 import { loadResults } from './load-results';
@@ -307,14 +308,7 @@ const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  * tertile; bars below zero go down from the zero line (ours can be negative). First setting only.
  */
 export function figure3GainSvg(report: ReportData): string {
-  const rows = report.figure3.rows;
-  const first = rows[0];
-  const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
-  const measures = ['smoothness', 'volume'] as const;
-  const series = [
-    { name: 'paper', color: '#9ecae9', value: (r: (typeof rows)[number] | undefined) => r?.paperGainPercent ?? NaN },
-    { name: 'ours', color: '#4c78a8', value: (r: (typeof rows)[number] | undefined) => r?.gainPercent ?? NaN },
-  ];
+  const { sel, measures, series } = figure3GainSeries(report);
   const values = sel.flatMap((r) => series.map((s) => s.value(r))).filter(Number.isFinite);
   const top = Math.max(5, ...values);
   const bottom = Math.min(0, ...values);
