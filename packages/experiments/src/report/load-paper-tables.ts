@@ -1,3 +1,4 @@
+import { sharedPath } from '@afl/core/testing';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LossName, ModelName } from '../results/result-schema';
@@ -57,24 +58,9 @@ export interface PaperTables {
 /** `tables.json` model names that differ from ours (`ModelName`). */
 export const PAPER_MODEL_ALIASES: Readonly<Record<string, ModelName>> = { 'reg-unet': 'regunet', 'rr-unet': 'r2unet' };
 
-/**
- * Where `tables.json` is looked for, in order: `$AFL_SHARED_DIR/paper`, `shared/paper` in each folder above this file
- * and above the working directory (the checkout's sibling `../shared`), then `/work/shared/paper`.
- */
+/** Where `tables.json` is looked for: the shared folder's `paper/` (`$AFL_SHARED_DIR`, else `../shared` beside the repository). */
 export function paperTablesCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.AFL_SHARED_DIR) out.push(path.join(process.env.AFL_SHARED_DIR, 'paper', 'tables.json'));
-  for (const start of [__dirname, process.cwd()]) {
-    let d = path.resolve(start);
-    for (;;) {
-      out.push(path.join(d, 'shared', 'paper', 'tables.json'));
-      const up = path.dirname(d);
-      if (up === d) break;
-      d = up;
-    }
-  }
-  out.push('/work/shared/paper/tables.json');
-  return [...new Set(out)];
+  return [sharedPath('paper', 'tables.json')];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sharedForTest } from '@afl/core/testing';
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -361,9 +362,11 @@ describe('loadPaperTables', () => {
   it('throws on an explicit missing path, naming it', () => {
     assert.throws(() => loadPaperTables('/nonexistent/tables.json'), /Error in loadPaperTables: no such file, got "\/nonexistent\/tables\.json"\./);
   });
-  it('reads the shared tables.json when present (model names mapped)', (t) => {
+  it('reads the shared tables.json when present (model names mapped); under CI it must be there', (t) => {
+    const shared = sharedForTest('paper', 'tables.json');
+    if (shared.skip) return t.skip(shared.skip);
     const paper = loadPaperTables();
-    if (!paper) return t.skip('shared/paper/tables.json not found');
+    assert.ok(paper, `loadPaperTables() found nothing although ${shared.path} exists`);
     assert.equal(paper.table1.rows[1].dice, 0.769);
     const models = paper.table4.rows.map((r) => r.model);
     assert.ok(models.includes('regunet') && models.includes('r2unet') && !(models as string[]).includes('reg-unet'));
