@@ -65,3 +65,5 @@ export type { PicaiDatasetOptions, PicaiLayout } from './sources/picai';
 export { createPicaiDataset, scanNnunetRaw, scanPicai, PICAI_CHANNELS } from './sources/picai';
 export type { BratsDatasetOptions, BratsModality, BratsTask } from './sources/brats';
 export { createBratsDataset, scanBrats2018, scanMsdTask01, BRATS_MODALITIES, BRATS_TASK_LABELS, MSD_MODALITIES } from './sources/brats';
+export type { PicaiMasksDatasetOptions } from './phantom/picai-masks-dataset';
+export { createPicaiMasksDataset, detectPicaiMasksLayout, paperCropLabels, simulateBpmriAroundMasks, PICAI_MASKS_LAYOUTS } from './phantom/picai-masks-dataset';
