@@ -128,15 +128,25 @@ export function agreementSentences(input: AgreementInput): string[] {
       const paperText = pg ? `paper ${yesNo((pg as any)[measure][hard] - (pg as any)[measure][easy])} (${formatSigned((pg as any)[measure][hard], 2)} % vs ${formatSigned((pg as any)[measure][easy], 2)} %)` : 'paper n/a';
       const h = rows.find((r) => r.measure === measure && r.group === hard);
       const e = rows.find((r) => r.measure === measure && r.group === easy);
-      const d = h && e ? h.gainPercent - e.gainPercent : NaN;
-      const oursText = Number.isFinite(d) ? `ours ${yesNo(d)} (${formatSigned(h!.gainPercent, 2)} % vs ${formatSigned(e!.gainPercent, 2)} %)` : 'ours n/a';
-      parts.push(`${label}: ${paperText}, ${oursText}${pg && Number.isFinite(d) ? verdict((pg as any)[measure][hard] - (pg as any)[measure][easy], d) : ''}`);
+      let d = h && e ? h.gainPercent - e.gainPercent : NaN;
+      let oursText = Number.isFinite(d) ? `ours ${yesNo(d)} (${formatSigned(h!.gainPercent, 2)} % vs ${formatSigned(e!.gainPercent, 2)} %)` : 'ours n/a';
+      let absolute = false;
+      if (!Number.isFinite(d) && h && e && Number.isFinite(h.diff) && Number.isFinite(e.diff)) {
+        absolute = true;
+        // A relative gain is undefined where FL's Dice is 0: compare the absolute gains (A-FL − FL in Dice), said so.
+        d = h.diff - e.diff;
+        const zero = [h, e].filter((r) => r.gainKind === 'absolute').map((r) => r.group);
+        oursText = `ours ${yesNo(d)} by the absolute Dice gain A-FL − FL (${formatSigned(h.diff, 3)} vs ${formatSigned(e.diff, 3)}; relative gain undefined: FL's Dice is 0 in ${zero.join(' and ')})`;
+      }
+      const v = pg && Number.isFinite(d) ? verdict((pg as any)[measure][hard] - (pg as any)[measure][easy], d) : '';
+      parts.push(`${label}: ${paperText}, ${oursText}${v && absolute ? `${v} (ours absolute, the paper's relative)` : v}`);
     };
     pair('smoothness', 'poor', 'good', "A-FL's Dice gain is larger for poor than for good boundary smoothness");
     pair('volume', 'small', 'large', 'larger for small than for large volume');
-    const known = rows.filter((r) => Number.isFinite(r.gainPercent));
+    // The sign of the absolute difference is the sign of the relative gain where FL > 0, and still defined where FL = 0.
+    const known = rows.filter((r) => Number.isFinite(r.diff));
     const paperAll = pg ? Object.values(pg.smoothness).concat(Object.values(pg.volume)) : [];
-    parts.push(`A-FL > FL in every group: ${pg ? `paper ${paperAll.filter((g) => g > 0).length}/${paperAll.length}` : 'paper n/a'}, ${known.length ? `ours ${known.filter((r) => r.gainPercent > 0).length}/${known.length}` : 'ours n/a'}`);
+    parts.push(`A-FL > FL in every group: ${pg ? `paper ${paperAll.filter((g) => g > 0).length}/${paperAll.length}` : 'paper n/a'}, ${known.length ? `ours ${known.filter((r) => r.diff > 0).length}/${known.length}${known.some((r) => r.gainKind === 'absolute') ? ` (by the sign of A-FL − FL in Dice; FL's Dice is 0 in ${known.every((r) => r.gainKind === 'absolute') ? 'every group' : 'some groups'})` : ''}` : 'ours n/a'}`);
     const multi = new Set(rows.map((r) => `${r.setting}|${r.model}`)).size > 1;
     out.push(`Figure 3 (${viewDataset('figure3')}${multi ? ', first setting shown' : ''}): ${parts.join('; ')}.`);
   }

@@ -3,7 +3,7 @@ export interface BarPanel {
   title: string;
   categories: string[];
   series: Array<{ name: string; values: number[]; errors?: number[] }>;
-  /** Text under each category's label (e.g. the relative gain). */
+  /** Text under each category's label (e.g. the relative gain); `\n` starts a new line. */
   annotations?: string[];
   /** Width of this panel in px; default the chart's `panelWidth`. */
   width?: number;
@@ -93,7 +93,11 @@ export function barChartSvg(options: BarChartOptions): string {
       });
       out.push(`<text x="${(cx + catW / 2).toFixed(1)}" y="${y(0) + 14}" text-anchor="middle">${escapeXml(cat)}</text>`);
       const note = panel.annotations?.[c];
-      if (note) out.push(`<text x="${(cx + catW / 2).toFixed(1)}" y="${y(0) + 28}" text-anchor="middle" fill="#555" font-size="10">${escapeXml(note)}</text>`);
+      if (note) {
+        note.split('\n').forEach((line, li) => {
+          out.push(`<text x="${(cx + catW / 2).toFixed(1)}" y="${y(0) + 28 + 11 * li}" text-anchor="middle" fill="#555" font-size="10">${escapeXml(line)}</text>`);
+        });
+      }
     });
   });
   out.push('</svg>');

@@ -7,6 +7,7 @@ import type { PaperTables } from './load-paper-tables';
 import type { ReportTable } from './report-table';
 import { detectionTable } from './detection-table';
 import { tableGallery, type GalleryViewId, type TableGallery } from './table-gallery';
+import { trainingCurves, type TrainingCurves } from './training-curves';
 
 export interface BuildReportOptions {
   /** Hard metrics (default) or the authors' soft versions. */
@@ -45,6 +46,8 @@ export interface ReportData {
   detection: Record<TableKey, ReportTable>;
   /** Per table and Figure 3: A-FL vs FL on the best, median and worst case by A-FL's Dice ({@link tableGallery}). */
   galleries: Record<TableKey | 'figure3', TableGallery>;
+  /** Per table and Figure 3: training loss and validation Dice per epoch of its cells ({@link trainingCurves}). */
+  curves: Record<TableKey | 'figure3', TrainingCurves>;
   /** Markdown of the agreement sentences, the five tables, Figure 3 and the paired statistics. */
   toMarkdown(options?: { heading?: number }): string;
 }
@@ -59,13 +62,14 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
   const built = PAPER_TABLE_IDS.map((id) => buildPaperTable(id, results, paper, { ...options, metrics, split }));
   const tables = Object.fromEntries(built.map((b, i) => [`table${PAPER_TABLE_IDS[i]}`, b.table])) as Record<TableKey, ReportTable>;
   const comparisons = built.flatMap((b) => b.comparisons);
-  const fig = figure3(results, paper, { metrics, split });
+  const fig = figure3(results, paper, { metrics, split, resamples: options.resamples, seed: options.seed });
   const pairedMetric = options.pairedMetric ?? 'dice';
   const agreement = agreementSentences({ paper, comparisons, tables, figure3: fig, metric: pairedMetric });
   const paired = comparisonsTable(comparisons, { resamples: options.resamples, metric: pairedMetric });
   const settings = [...new Set(results.map(settingOf))].sort();
   const galleryOf = (v: GalleryViewId) => tableGallery(v, results, { dir: options.resultsDir, split });
   const galleries = { ...Object.fromEntries(PAPER_TABLE_IDS.map((id) => [`table${id}`, galleryOf(id)])), figure3: galleryOf('figure3') } as Record<TableKey | 'figure3', TableGallery>;
+  const curves = { ...Object.fromEntries(PAPER_TABLE_IDS.map((id) => [`table${id}`, trainingCurves(id, results)])), figure3: trainingCurves('figure3', results) } as Record<TableKey | 'figure3', TrainingCurves>;
   const detection = Object.fromEntries(PAPER_TABLE_IDS.map((id) => [`table${id}`, detectionTable(id, results, { split })])) as Record<TableKey, ReportTable>;
   return {
     metrics,
@@ -79,6 +83,7 @@ export function buildReport(results: readonly CellResult[], paper: PaperTables |
     paired,
     agreement,
     galleries,
+    curves,
     detection,
     toMarkdown(opts = {}) {
       const h = opts.heading ?? 2;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Figure3Result } from './figure3';
-import { FIGURE3_GROUPS } from './figure3';
+import { FIGURE3_GROUPS, figure3GainText } from './figure3';
 
 export type PlotlyMode = 'inline' | 'file';
 
@@ -50,7 +50,7 @@ export function figure3Html(fig: Figure3Result, options: Figure3HtmlOptions = {}
     for (const g of groups) {
       const r = pick(g);
       if (!r) continue;
-      const ours = Number.isFinite(r.gainPercent) ? `${r.gainPercent >= 0 ? '+' : ''}${r.gainPercent.toFixed(2)} %` : '—';
+      const ours = figure3GainText(r);
       const paper = Number.isFinite(r.paperGainPercent) ? `${r.paperGainPercent.toFixed(2)} %` : 'n/a';
       const top = Math.max(Number.isFinite(r.flDice) ? r.flDice : 0, Number.isFinite(r.aflDice) ? r.aflDice : 0);
       annotations.push({ x: g, y: top, xref: `x${axis}`, yref: `y${axis}`, text: `ours ${ours}<br>paper +${paper}`, showarrow: false, yshift: 22, font: { size: 11 } });

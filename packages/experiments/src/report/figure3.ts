@@ -1,6 +1,7 @@
 import { FIGURE3_GROUPS, LOSS_LABELS, PAPER_VIEWS, type Figure3Group, type Figure3Measure } from '../paper/tables';
 import type { CellResult } from '../results/result-schema';
 import { quantileSorted } from '../stats/quantile-sorted';
+import { meanDifferenceCI, relativeGainCI, type PairedSums } from '../stats/bootstrap-cluster-ci';
 import { caseRows, type CaseRow, type MetricView, type SplitChoice } from './case-rows';
 import type { PaperTables } from './load-paper-tables';
 import { formatNumber, formatSigned, ReportTable, tableFrom, type DisplayColumn } from './report-table';
@@ -23,8 +24,20 @@ export interface Figure3Row {
   flN: number;
   aflDice: number;
   aflN: number;
-  /** 100 × (A-FL − FL) / FL of the group's mean Dice. */
+  /** 100 × (A-FL − FL) / FL of the group's mean Dice (NaN where FL's mean Dice is 0: see `gainKind`). */
   gainPercent: number;
+  /** Bootstrap 95 % CI of `gainPercent` (cases resampled within the group, all their seeds with them). */
+  gainLower: number;
+  gainUpper: number;
+  /** A-FL − FL of the group's mean Dice, with its bootstrap 95 % CI. */
+  diff: number;
+  diffLower: number;
+  diffUpper: number;
+  /**
+   * What the group's gain is: `'relative'` (`gainPercent`), `'absolute'` (FL's mean Dice is 0, so the relative gain is
+   * undefined and `diff` is shown instead), `'none'` (no Dice of FL or A-FL).
+   */
+  gainKind: 'relative' | 'absolute' | 'none';
   paperGainPercent: number;
 }
 
@@ -53,6 +66,10 @@ export interface Figure3Result {
 export interface Figure3Options {
   metrics?: MetricView;
   split?: SplitChoice;
+  /** Bootstrap resamples of the gains' CIs; default 2000. */
+  resamples?: number;
+  /** Bootstrap seed (mulberry32); default 0. */
+  seed?: number;
 }
 
 /**
@@ -64,6 +81,11 @@ export interface Figure3Options {
  * (linear interpolation): low ≤ q⅓ < medium ≤ q⅔ < high. A case's measure is the mean over its evaluations (it is a
  * property of the ground truth, so the same for every loss and seed). Each group's Dice is the mean over its cases ×
  * seeds, NaN skipped. The cut values and group sizes are stated in `cuts[].text`.
+ *
+ * The gain's 95 % CI is a percentile bootstrap over cases × seeds: the group's cases are resampled with replacement
+ * (seeded, `options.seed`), each drawn case bringing all its FL and A-FL evaluations (every seed), and the gain is
+ * recomputed as the ratio of the resampled means. Where FL's mean Dice in a group is 0 the relative gain is undefined:
+ * the row's `gainKind` is `'absolute'` and the table shows A-FL − FL (Dice) with its CI instead.
  */
 export function figure3(results: readonly CellResult[], paper: PaperTables | null, options: Figure3Options = {}): Figure3Result {
   const spec = PAPER_VIEWS.figure3;
@@ -119,6 +141,17 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
         const afl = dice(AFL);
         const flDice = mean(fl);
         const aflDice = mean(afl);
+        const clusters: PairedSums[] = [...ids].sort().map((id) => {
+          const of = (variant: string) => part.filter((r) => r.variant === variant && r.caseId === id && Number.isFinite(r.dice)).map((r) => r.dice);
+          const a = of(AFL);
+          const b = of(FL);
+          return { sumA: a.reduce((x, y) => x + y, 0), nA: a.length, sumB: b.reduce((x, y) => x + y, 0), nB: b.length };
+        });
+        const boot = { resamples: options.resamples, seed: options.seed };
+        const has = fl.length > 0 && afl.length > 0;
+        const gainKind: Figure3Row['gainKind'] = !has ? 'none' : flDice === 0 ? 'absolute' : 'relative';
+        const rel = gainKind === 'relative' ? relativeGainCI(clusters, boot) : null;
+        const abs = has ? meanDifferenceCI(clusters, boot) : null;
         sizes[key].push(ids.size);
         outRows.push({
           setting,
@@ -133,7 +166,13 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
           flN: fl.length,
           aflDice,
           aflN: afl.length,
-          gainPercent: (100 * (aflDice - flDice)) / flDice,
+          gainPercent: rel ? rel.estimate : NaN,
+          gainLower: rel ? rel.lower : NaN,
+          gainUpper: rel ? rel.upper : NaN,
+          diff: abs ? abs.estimate : NaN,
+          diffLower: abs ? abs.lower : NaN,
+          diffUpper: abs ? abs.upper : NaN,
+          gainKind,
           paperGainPercent: paperGain ? (paperGain[key] as Record<string, number>)[g] ?? NaN : NaN,
         });
       }
@@ -156,7 +195,7 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
       for (const g of FIGURE3_GROUPS[key]) {
         outRows.push({
           setting: '—', dataset: spec.datasets[0], model: paper?.figure3.model ?? spec.model ?? '', measure: key, group: g, cases: 0, low: NaN, high: NaN,
-          flDice: NaN, flN: 0, aflDice: NaN, aflN: 0, gainPercent: NaN,
+          flDice: NaN, flN: 0, aflDice: NaN, aflN: 0, gainPercent: NaN, gainLower: NaN, gainUpper: NaN, diff: NaN, diffLower: NaN, diffUpper: NaN, gainKind: 'none',
           paperGainPercent: paperGain ? (paperGain[key] as Record<string, number>)[g] ?? NaN : NaN,
         });
       }
@@ -171,19 +210,27 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
     { label: 'range', align: 'right', value: (r) => (Number.isNaN(r.low) ? '—' : r.measure === 'volume' ? `${Math.round(r.low)}–${Math.round(r.high)} mm³` : `${formatNumber(r.low)}–${formatNumber(r.high)}`) },
     { label: 'Dice FL', align: 'right', value: (r) => `${formatNumber(r.flDice)} (n ${r.flN})` },
     { label: 'Dice A-FL', align: 'right', value: (r) => `${formatNumber(r.aflDice)} (n ${r.aflN})` },
-    { label: 'gain ours', align: 'right', value: (r) => (Number.isFinite(r.gainPercent) ? `${formatSigned(r.gainPercent, 2)} %` : '—') },
+    { label: 'gain ours (95 % CI)', align: 'right', value: (r) => figure3GainText(r as Figure3Row) },
     { label: 'gain paper', align: 'right', value: (r) => (Number.isNaN(r.paperGainPercent) ? 'n/a' : `${formatSigned(r.paperGainPercent, 2)} %`) },
   ];
   const notes = [
     'gain = 100 × (mean Dice A-FL − mean Dice FL) / mean Dice FL within the group; means over cases × seeds, NaN skipped.',
+    `95 % CI: percentile bootstrap over cases × seeds (the group's cases resampled with replacement, each with all its seeds; ${options.resamples ?? 2000} resamples, seed ${options.seed ?? 0}); the gain is recomputed as a ratio of the resampled means.`,
     ...cuts.map((c) => `groups: ${c.text}`),
   ];
-  if (outRows.some((r) => r.flDice === 0)) notes.push('where FL\'s mean Dice is 0 the relative gain is undefined (—); compare the two Dice columns.');
+  if (outRows.some((r) => r.gainUpper === Infinity || r.gainLower === -Infinity)) notes.push("∞: in some resamples FL's mean Dice is 0, so the relative gain is unbounded there.");
+  const absolute = outRows.filter((r) => r.gainKind === 'absolute');
+  if (absolute.length) {
+    notes.push(
+      `FL's mean Dice is 0 in ${absolute.map((r) => `${r.measure} ${r.group}`).join(', ')}: a relative gain over 0 is undefined, so the gain column shows ` +
+        "the absolute difference A-FL − FL of the mean Dice (\"abs.\", in Dice units) with its bootstrap CI instead.",
+    );
+  }
   if (source === 'table1') notes.push('no cells are tagged "figure3"; the PI-CAI FL and A-FL cells of Table 1 are used.');
   if (source === 'none') notes.push('no results yet for Figure 3 (PI-CAI FL and A-FL cells tagged "figure3" or 1).');
   if (paper?.figure3.note) notes.push(`paper: ${paper.figure3.note}`);
   if (!paper) notes.push('paper: n/a (tables.json not found).');
-  const columns = ['setting', 'dataset', 'model', 'measure', 'group', 'cases', 'low', 'high', 'flDice', 'flN', 'aflDice', 'aflN', 'gainPercent', 'paperGainPercent'];
+  const columns = ['setting', 'dataset', 'model', 'measure', 'group', 'cases', 'low', 'high', 'flDice', 'flN', 'aflDice', 'aflN', 'gainKind', 'gainPercent', 'gainLower', 'gainUpper', 'diff', 'diffLower', 'diffUpper', 'paperGainPercent'];
   const table = new ReportTable({
     id: 'figure3',
     title: `Figure 3: ${paper?.figure3.title ?? 'Dice of FL vs A-FL by tumour boundary smoothness and volume, PI-CAI'}`,
@@ -192,4 +239,17 @@ export function figure3(results: readonly CellResult[], paper: PaperTables | nul
     notes,
   });
   return { table, rows: outRows, cuts, source };
+}
+
+const ciNumber = (x: number, digits: number) => (x === Infinity ? '∞' : x === -Infinity ? '−∞' : formatSigned(x, digits));
+
+/** A row's gain as the table shows it: `+12.34 % [−3.1, +25.0]`, or `abs. +0.042 [+0.010, +0.080] (FL Dice 0)`, or `—`. */
+export function figure3GainText(r: Pick<Figure3Row, 'gainKind' | 'gainPercent' | 'gainLower' | 'gainUpper' | 'diff' | 'diffLower' | 'diffUpper'>): string {
+  if (r.gainKind === 'relative' && Number.isFinite(r.gainPercent)) {
+    return `${formatSigned(r.gainPercent, 2)} % [${ciNumber(r.gainLower, 1)}, ${ciNumber(r.gainUpper, 1)}]`;
+  }
+  if (r.gainKind === 'absolute' && Number.isFinite(r.diff)) {
+    return `abs. ${formatSigned(r.diff, 3)} [${ciNumber(r.diffLower, 3)}, ${ciNumber(r.diffUpper, 3)}] (FL Dice 0)`;
+  }
+  return '—';
 }

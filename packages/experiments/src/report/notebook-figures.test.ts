@@ -19,7 +19,8 @@ describe('notebook figures (plotly + static SVG)', () => {
       v.figures.forEach((f, i) => {
         assert.equal(f.svg, v.charts[i]);
         assert.ok(f.title.length > 0);
-        assert.ok(f.plotly.data.length > 0 && f.plotly.data.every((t) => t.type === 'bar'), `view ${id}: bar traces`);
+        const kind = /training loss and validation Dice/.test(f.title) ? 'scatter' : 'bar';
+        assert.ok(f.plotly.data.length > 0 && f.plotly.data.every((t) => t.type === kind), `view ${id}: ${kind} traces`);
         assert.ok(JSON.stringify(f.plotly).length < 50_000, `view ${id}: small plotly JSON`);
         assert.doesNotThrow(() => JSON.parse(JSON.stringify(f.plotly)));
       });
@@ -46,7 +47,7 @@ describe('notebook figures (plotly + static SVG)', () => {
     const neg = { ...report, figure3: { ...report.figure3, rows: report.figure3.rows.map((r, i) => ({ ...r, gainPercent: i === 0 ? NaN : -3 })) } };
     const fig = figure3GainPlotly(neg);
     assert.equal(fig.data.length, 4);
-    const ours = fig.data.filter((t) => t.name === 'ours').flatMap((t) => t.y as Array<number | null>);
+    const ours = fig.data.filter((t) => t.name === 'ours (95 % CI)').flatMap((t) => t.y as Array<number | null>);
     assert.ok(ours.includes(-3) && ours.includes(null));
     assert.ok(fig.data.flatMap((t) => t.text as string[]).includes('n/a'));
   });

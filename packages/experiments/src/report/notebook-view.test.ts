@@ -97,7 +97,9 @@ describe('notebookView', () => {
       const v = notebookView(id, report);
       assert.equal(v.table, report.tables[`table${id}`]);
       assert.match(v.chartSvg, /^<svg[\s\S]*<\/svg>\n$/);
-      assert.deepEqual(v.charts, [v.chartSvg]);
+      assert.equal(v.charts.length, 2);
+      assert.equal(v.charts[0], v.chartSvg);
+      assert.match(v.charts[1], new RegExp(`Table ${id}: training loss and validation Dice per epoch`));
       assert.ok(v.paired && v.paired.numRows > 0, `table ${id} has paired rows`);
       assert.ok(v.paired!.rows().every((r) => r.table === `table${id}`));
       assert.ok(v.agreement.length >= 1 && v.agreement.every((s) => s.startsWith(`Table ${id} `)));
@@ -112,15 +114,16 @@ describe('notebookView', () => {
     assert.match(v.agreement[0], /^Figure 3/);
     assert.match(v.table.toMarkdown(), /cut at the 1\/3 and 2\/3 quantiles/);
     assert.equal((v.chartSvg.match(/<rect /g) ?? []).length, 1 + 2 + 12); // background, legend, bars
-    assert.equal(v.charts.length, 2);
+    assert.equal(v.charts.length, 3);
     assert.equal(v.charts[0], v.chartSvg);
     assert.match(v.charts[1], /mean Dice of FL and A-FL per group/);
+    assert.match(v.charts[2], /Figure 3: training loss and validation Dice per epoch/);
   });
 
   it('draws bars below zero downwards', () => {
     const neg = { ...report, figure3: { ...report.figure3, rows: report.figure3.rows.map((r) => ({ ...r, gainPercent: -3 })) } };
     const svg = figure3GainSvg(neg);
-    assert.match(svg, /ours, smoothness poor: -3\.00 %/);
+    assert.match(svg, /ours \(95 % CI\), smoothness poor: -3\.00 %/);
     assert.match(svg, />-3\.0</);
   });
 

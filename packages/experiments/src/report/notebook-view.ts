@@ -5,9 +5,11 @@ import { canonicalCell, paperCells } from '../paper/tables';
 import { PROFILE_NAMES, type AblationFlags, type CellResult, type ProfileName } from '../results/result-schema';
 import { datasetBaseOf } from './case-rows';
 import { barChartSvg, type BarChartOptions, type BarPanel } from './bar-chart-svg';
-import { barChartPlotly, figure3GainPlotly, type NotebookFigure } from './notebook-figures';
+import { barChartPlotly, figure3GainPlotly, lineChartPlotly, type NotebookFigure } from './notebook-figures';
+import { lineChartSvg } from './line-chart-svg';
+import { trainingCurvesChartOptions, type TrainingCurves } from './training-curves';
 import type { ReportData } from './build-report';
-import { figure3GainSeries } from './figure3-gain-series';
+import { FIGURE3_ABSOLUTE_LABEL, figure3GainSeries } from './figure3-gain-series';
 import { comparisonsTable, type PaperTableId } from './build-paper-table';
 import { FIGURE3_GROUPS } from './figure3';
 import { loadResults } from './load-results';
@@ -145,7 +147,10 @@ export interface NotebookView {
   table: ReportTable;
   /** Grouped bars, paper vs ours, with ± sd error bars (Figure 3: the relative gain per group). */
   chartSvg: string;
-  /** Every chart of the view, `chartSvg` first (Figure 3 adds the mean Dice of FL and A-FL per group). */
+  /**
+   * Every chart of the view, `chartSvg` first (Figure 3 adds the mean Dice of FL and A-FL per group), then the training
+   * curves of the view's cells (training loss and validation Dice per epoch) when there are any.
+   */
   charts: string[];
   /** Every chart as a plotly figure with its SVG (`charts`, same order): `afl.displayFigure(display, f)` shows each. */
   figures: NotebookFigure[];
@@ -220,11 +225,12 @@ export function notebookView(view: NotebookViewId, report: ReportData): Notebook
     : '**Agreement in direction with the paper**: n/a.\n';
   if (view === 'figure3') {
     const diceOptions = figure3DiceOptions(report);
-    const charts = [figure3GainSvg(report), barChartSvg(diceOptions)];
-    const figures = [
-      { title: 'Figure 3: relative Dice gain of A-FL over FL (%), paper vs ours', plotly: figure3GainPlotly(report), svg: charts[0] },
-      { title: diceOptions.title, plotly: barChartPlotly(diceOptions), svg: charts[1] },
+    const figures: NotebookFigure[] = [
+      { title: 'Figure 3: relative Dice gain of A-FL over FL (%) with bootstrap 95 % CIs, paper vs ours', plotly: figure3GainPlotly(report), svg: figure3GainSvg(report) },
+      { title: diceOptions.title, plotly: barChartPlotly(diceOptions), svg: barChartSvg(diceOptions) },
+      ...curveFigures(report.curves?.figure3),
     ];
+    const charts = figures.map((f) => f.svg);
     const gallery = notebookGallery(report.galleries.figure3);
     return { title: report.figure3.table.title, table: report.figure3.table, chartSvg: charts[0], charts, figures, paired: null, agreement, statisticsMarkdown: agreementMd, gallery, detection: null };
   }
@@ -233,9 +239,16 @@ export function notebookView(view: NotebookViewId, report: ReportData): Notebook
   const paired = comparisonsTable(comparisons, { title: `Table ${view}: paired statistics on per-case Dice (a − b, same case and seed)` });
   const chartOptions = tableChartOptions(view, table);
   const chartSvg = barChartSvg(chartOptions);
-  const figures = [{ title: chartOptions.title, plotly: barChartPlotly(chartOptions), svg: chartSvg }];
+  const figures: NotebookFigure[] = [{ title: chartOptions.title, plotly: barChartPlotly(chartOptions), svg: chartSvg }, ...curveFigures(report.curves?.[`table${view}`])];
   const gallery = notebookGallery(report.galleries[`table${view}`]);
-  return { title: table.title, table, chartSvg, charts: [chartSvg], figures, paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery, detection: report.detection[`table${view}`] };
+  return { title: table.title, table, chartSvg, charts: figures.map((f) => f.svg), figures, paired, agreement, statisticsMarkdown: `${paired.toMarkdown({ heading: 0 })}\n${agreementMd}`, gallery, detection: report.detection[`table${view}`] };
+}
+
+/** The training curves of a view as a notebook figure (none when the view's cells have no curve). */
+function curveFigures(curves: TrainingCurves | undefined): NotebookFigure[] {
+  if (!curves || curves.lines.length === 0) return [];
+  const options = trainingCurvesChartOptions(curves);
+  return [{ title: options.title, plotly: lineChartPlotly(options), svg: lineChartSvg(options) }];
 }
 
 const SHORT_MODEL: Record<string, string> = { unet: 'U-Net', 'attention-unet': 'AttU', regunet: 'RegU', r2unet: 'R2U', 'resnet50-unet': 'Res50U' };
@@ -308,31 +321,37 @@ const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  * tertile; bars below zero go down from the zero line (ours can be negative). First setting only.
  */
 export function figure3GainSvg(report: ReportData): string {
-  const { sel, measures, series } = figure3GainSeries(report);
-  const values = sel.flatMap((r) => series.map((s) => s.value(r))).filter(Number.isFinite);
+  const { sel, measures, series, anyAbsolute } = figure3GainSeries(report);
+  const values = sel.flatMap((r) => series.flatMap((s) => [s.value(r), s.lower?.(r) ?? NaN, s.upper?.(r) ?? NaN])).filter(Number.isFinite);
   const top = Math.max(5, ...values);
   const bottom = Math.min(0, ...values);
   const step = niceStep((top - bottom) / 5);
   const yMax = Math.ceil(top / step) * step;
   const yMin = Math.floor(bottom / step) * step;
-  const m = { top: 56, right: 16, bottom: 60, left: 56 };
+  const m = { top: anyAbsolute ? 70 : 56, right: 16, bottom: anyAbsolute ? 76 : 60, left: 56 };
   const panelW = 330;
-  const height = 340;
+  const height = anyAbsolute ? 370 : 340;
   const width = m.left + panelW * measures.length + m.right;
   const plotH = height - m.top - m.bottom;
-  const y = (v: number) => m.top + (plotH * (yMax - v)) / (yMax - yMin);
+  const y = (v: number) => m.top + (plotH * (yMax - Math.max(yMin, Math.min(yMax, v)))) / (yMax - yMin);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">Figure 3: relative Dice gain of A-FL over FL (%), paper vs ours</text>`);
-  series.forEach((s, i) => {
-    out.push(`<rect x="${m.left + i * 70}" y="28" width="10" height="10" fill="${s.color}"/><text x="${m.left + i * 70 + 14}" y="37">${s.name}</text>`);
+  let lx = m.left;
+  series.forEach((s) => {
+    out.push(`<rect x="${lx}" y="28" width="10" height="10" fill="${s.color}"/><text x="${lx + 14}" y="37">${escapeXml(s.name)}</text>`);
+    lx += 24 + s.name.length * 6.5;
   });
+  const absColor = series.find((s) => s.absoluteColor)?.absoluteColor;
+  if (anyAbsolute && absColor) {
+    out.push(`<rect x="${m.left}" y="44" width="10" height="10" fill="${absColor}"/><text x="${m.left + 14}" y="53">ours: ${escapeXml(FIGURE3_ABSOLUTE_LABEL)}</text>`);
+  }
   for (let v = yMin; v <= yMax + 1e-9; v += step) {
     out.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${Math.abs(v) < 1e-9 ? '#333' : '#e0e0e0'}"/>`);
     out.push(`<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${+v.toFixed(2)}</text>`);
   }
-  out.push(`<text transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle">gain (%)</text>`);
+  out.push(`<text transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle">${anyAbsolute ? 'gain (%) or Dice points' : 'gain (%)'}</text>`);
   measures.forEach((measure, p) => {
     const x0 = m.left + p * panelW;
     const groups = FIGURE3_GROUPS[measure];
@@ -341,19 +360,35 @@ export function figure3GainSvg(report: ReportData): string {
     out.push(`<text x="${x0 + panelW / 2}" y="${height - 10}" text-anchor="middle" font-weight="bold">${measure === 'smoothness' ? 'boundary smoothness tertile' : 'lesion volume tertile'}</text>`);
     groups.forEach((g, c) => {
       const r = sel.find((row) => row.measure === measure && row.group === g);
+      const absolute = r?.gainKind === 'absolute';
       const cx = x0 + 8 + c * catW;
       series.forEach((s, si) => {
         const v = s.value(r);
         const bx = cx + catW * 0.1 + si * barW;
+        const mx = bx + (barW - 1) / 2;
         if (!Number.isFinite(v)) {
-          out.push(`<text x="${(bx + (barW - 1) / 2).toFixed(1)}" y="${(y(0) - 3).toFixed(1)}" text-anchor="middle" font-size="9" fill="#777">n/a</text>`);
+          out.push(`<text x="${mx.toFixed(1)}" y="${(y(0) - 3).toFixed(1)}" text-anchor="middle" font-size="9" fill="#777">n/a</text>`);
           return;
         }
+        const color = absolute && s.absoluteColor ? s.absoluteColor : s.color;
+        const unit = absolute && s.absoluteColor ? ' Dice points (×100), A-FL − FL, FL Dice 0' : ' %';
+        const lo = s.lower?.(r) ?? NaN;
+        const hi = s.upper?.(r) ?? NaN;
+        const ci = !Number.isNaN(lo) && !Number.isNaN(hi) ? ` [${lo.toFixed(2)}, ${hi.toFixed(2)}]` : '';
         const y0 = Math.min(y(0), y(v));
-        out.push(`<rect x="${bx.toFixed(1)}" y="${y0.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${Math.abs(y(v) - y(0)).toFixed(1)}" fill="${s.color}"><title>${escapeXml(`${s.name}, ${measure} ${g}: ${v.toFixed(2)} %`)}</title></rect>`);
-        out.push(`<text x="${(bx + (barW - 1) / 2).toFixed(1)}" y="${(v >= 0 ? y(v) - 3 : y(v) + 11).toFixed(1)}" text-anchor="middle" font-size="9">${v.toFixed(1)}</text>`);
+        out.push(`<rect x="${bx.toFixed(1)}" y="${y0.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${Math.abs(y(v) - y(0)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${s.name}, ${measure} ${g}: ${v.toFixed(2)}${unit}${ci}`)}</title></rect>`);
+        if (ci) {
+          // The CI as an error bar; an infinite bound runs to the axis' end with an open end (no cap).
+          const [ya, yb] = [y(lo), y(hi)];
+          out.push(`<line class="ci" x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${ya.toFixed(1)}" y2="${yb.toFixed(1)}" stroke="#222"/>`);
+          if (Number.isFinite(lo)) out.push(`<line x1="${(mx - 4).toFixed(1)}" x2="${(mx + 4).toFixed(1)}" y1="${ya.toFixed(1)}" y2="${ya.toFixed(1)}" stroke="#222"/>`);
+          if (Number.isFinite(hi)) out.push(`<line x1="${(mx - 4).toFixed(1)}" x2="${(mx + 4).toFixed(1)}" y1="${yb.toFixed(1)}" y2="${yb.toFixed(1)}" stroke="#222"/>`);
+        }
+        const labelY = v >= 0 ? Math.min(y(v), Number.isNaN(hi) ? y(v) : y(hi)) - 3 : Math.max(y(v), Number.isNaN(lo) ? y(v) : y(lo)) + 11;
+        out.push(`<text x="${(mx + (ci ? 5 : 0)).toFixed(1)}" y="${labelY.toFixed(1)}" text-anchor="${ci ? 'start' : 'middle'}" font-size="9">${v.toFixed(1)}${absolute && s.absoluteColor ? ' abs.' : ''}</text>`);
       });
       out.push(`<text x="${(cx + catW / 2).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle">${g}${r ? ` (${r.cases})` : ''}</text>`);
+      if (absolute) out.push(`<text x="${(cx + catW / 2).toFixed(1)}" y="${height - m.bottom + 29}" text-anchor="middle" font-size="9" fill="${absColor ?? '#555'}">FL Dice 0: abs. Δ</text>`);
     });
   });
   out.push('</svg>');

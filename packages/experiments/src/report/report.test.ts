@@ -344,7 +344,15 @@ describe('writeReport', () => {
     assert.ok(html.includes('Plotly.newPlot'));
     assert.ok(html.length < 100_000);
     assert.ok(fs.statSync(out.files.plotlyJs!).size > 1_000_000);
-    assert.equal(out.written.length, 1 + 17 + 4);
+    assert.equal(out.written.length, 1 + 17 + 4 + 1 + 5);
+    for (const id of [1, 2, 3, 4, 5]) {
+      assert.ok(md.includes(`](curves-table${id}.svg)`), `report.md links curves-table${id}.svg`);
+      const curves = fs.readFileSync(path.join(dir, 'report', `curves-table${id}.svg`), 'utf8');
+      assert.match(curves, new RegExp(`^<svg[\\s\\S]*Table ${id}: training loss and validation Dice per epoch[\\s\\S]*</svg>\\n$`));
+    }
+    assert.deepEqual(out.files.curvesSvg.map((f) => path.basename(f)), [1, 2, 3, 4, 5].map((id) => `curves-table${id}.svg`));
+    assert.ok(md.includes('](figure3-gain.svg)'));
+    assert.match(fs.readFileSync(out.files.figure3GainSvg, 'utf8'), /class="ci"/);
     assert.ok(out.written.every((f) => fs.existsSync(f)));
   });
   it('runs without the paper and with the soft view first', () => {

@@ -9,6 +9,8 @@ import { METRIC_LABELS, type Metric, type MetricView, type SplitChoice } from '.
 import { FIGURE3_GROUPS } from './figure3';
 import { figure3Html, plotlyBundlePath, type PlotlyMode } from './figure3-html';
 import { loadResults } from './load-results';
+import { figure3GainSvg } from './notebook-view';
+import { trainingCurvesSvg } from './training-curves';
 import { missingCells, type ExpectedCell, type MissingCell } from './missing-cells';
 import { PAPER_TABLE_IDS } from './build-paper-table';
 import { loadPaperTables, type PaperTables } from './load-paper-tables';
@@ -46,7 +48,11 @@ export interface WriteReportResult {
     csv: string[];
     figure3Html: string;
     figure3Svg: string;
+    /** Figure 3 as the paper draws it: A-FL's relative Dice gain per group with bootstrap 95 % CIs. */
+    figure3GainSvg: string;
     tablesSvg: string;
+    /** curves-table1.svg … curves-table5.svg: training loss and validation Dice per epoch. */
+    curvesSvg: string[];
     /** The plotly bundle copied beside figure3.html (absent with `plotly: 'inline'`). */
     plotlyJs?: string;
   };
@@ -96,6 +102,13 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
 
   const figure3Svg = path.join(outDir, 'figure3.svg');
   fs.writeFileSync(figure3Svg, figure3Svg_(report));
+  const figure3GainFile = path.join(outDir, 'figure3-gain.svg');
+  fs.writeFileSync(figure3GainFile, figure3GainSvg(report));
+  const curvesSvg = PAPER_TABLE_IDS.map((id) => {
+    const file = path.join(outDir, `curves-table${id}.svg`);
+    fs.writeFileSync(file, trainingCurvesSvg(report.curves[`table${id}`]));
+    return file;
+  });
   const tablesSvg = path.join(outDir, 'tables-dice.svg');
   fs.writeFileSync(tablesSvg, tablesDiceSvg(report));
   const figure3HtmlFile = path.join(outDir, 'figure3.html');
@@ -124,9 +137,21 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   lines.push(trainingSettingsTable(loaded.results).toMarkdown({ heading: 2 }));
   lines.push(report.toMarkdown({ heading: 2 }));
   lines.push('## Figures', '');
+  lines.push('![Figure 3: relative Dice gain of A-FL over FL per group, with bootstrap 95 % CIs](figure3-gain.svg)', '');
+  if (report.figure3.rows.some((r) => r.gainKind === 'absolute')) {
+    lines.push("Red bars: FL's mean Dice in the group is 0, so a relative gain is undefined; the bar is A-FL − FL in Dice points (× 100) with its CI.", '');
+  }
   lines.push('![Figure 3: Dice of FL and A-FL by smoothness and volume tertile](figure3.svg)', '');
   lines.push('Interactive version: [figure3.html](figure3.html).', '');
   lines.push('![Dice of Tables 1–4, paper vs ours](tables-dice.svg)', '');
+  lines.push('## Training curves', '');
+  lines.push('Per table, the training loss and the mean validation Dice after each epoch of its cells: one line per loss (Table 4: per model; Table 5: per ablation row); open circles mark the epoch whose checkpoint was evaluated.', '');
+  for (const id of PAPER_TABLE_IDS) {
+    const c = report.curves[`table${id}`];
+    lines.push(`### Table ${id}`, '');
+    if (c.lines.length) lines.push(`![Table ${id}: training loss and validation Dice per epoch](curves-table${id}.svg)`, '');
+    lines.push(...c.notes.map((n) => `- ${n}`), '');
+  }
   lines.push('## Gallery: A-FL vs FL on the same cases', '');
   for (const key of [...PAPER_TABLE_IDS.map((id) => `table${id}` as const), 'figure3' as const]) {
     lines.push(report.galleries[key].toMarkdown({ heading: 3, relativeTo: outDir }));
@@ -152,8 +177,8 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   fs.writeFileSync(reportFile, markdown);
   return {
     markdown,
-    files: { report: reportFile, csv, figure3Html: figure3HtmlFile, figure3Svg, tablesSvg, plotlyJs },
-    written: [reportFile, ...csv, figure3Svg, tablesSvg, figure3HtmlFile, ...(plotlyJs ? [plotlyJs] : [])],
+    files: { report: reportFile, csv, figure3Html: figure3HtmlFile, figure3Svg, figure3GainSvg: figure3GainFile, tablesSvg, curvesSvg, plotlyJs },
+    written: [reportFile, ...csv, figure3Svg, figure3GainFile, tablesSvg, ...curvesSvg, figure3HtmlFile, ...(plotlyJs ? [plotlyJs] : [])],
     report,
     problems: loaded.problems,
     missing,
@@ -164,8 +189,14 @@ function figure3Svg_(report: ReportData): string {
   const rows = report.figure3.rows;
   const first = rows[0];
   const sel = rows.filter((r) => r.setting === first?.setting && r.model === first?.model && r.dataset === first?.dataset);
-  const gain = (v: number, paper: number) =>
-    `${Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(1)} %` : '—'} (paper ${Number.isFinite(paper) ? `+${paper.toFixed(1)} %` : 'n/a'})`;
+  const signed = (x: number, d: number) => (x === Infinity ? '∞' : x === -Infinity ? '−∞' : `${x >= 0 ? '+' : ''}${x.toFixed(d)}`);
+  const gain = (r: (typeof sel)[number], paper: number) => {
+    const ours =
+      r.gainKind === 'relative' ? `${signed(r.gainPercent, 1)} % [${signed(r.gainLower, 0)}, ${signed(r.gainUpper, 0)}]`
+        : r.gainKind === 'absolute' ? `abs. ${signed(r.diff, 3)} (FL 0)`
+          : '—';
+    return `${ours}\n(paper ${Number.isFinite(paper) ? `+${paper.toFixed(1)} %` : 'n/a'})`;
+  };
   const panels: BarPanel[] = (['smoothness', 'volume'] as const).map((measure) => {
     const groups = FIGURE3_GROUPS[measure];
     const pick = groups.map((g) => sel.find((r) => r.measure === measure && r.group === g));
@@ -176,10 +207,10 @@ function figure3Svg_(report: ReportData): string {
         { name: 'FL', values: pick.map((r) => r?.flDice ?? NaN) },
         { name: 'A-FL', values: pick.map((r) => r?.aflDice ?? NaN) },
       ],
-      annotations: pick.map((r) => (r ? gain(r.gainPercent, r.paperGainPercent) : '')),
+      annotations: pick.map((r) => (r ? gain(r, r.paperGainPercent) : '')),
     };
   });
-  return barChartSvg({ title: 'Figure 3: mean Dice of FL vs A-FL (PI-CAI); A-FL gain ours (paper)', panels, yLabel: 'mean Dice', panelWidth: 400 });
+  return barChartSvg({ title: 'Figure 3: mean Dice of FL vs A-FL (PI-CAI); A-FL gain ours [95 % CI] (paper)', panels, yLabel: 'mean Dice', panelWidth: 400 });
 }
 
 function tablesDiceSvg(report: ReportData): string {
