@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Copies a profile's report into docs/ for the README: report.md as docs/<profile>-report.md, its charts, and the
+// Copies a profile's report into docs/ for the README: report.md as docs/<profile>-report.md, its SVG charts, and the
 // gallery pictures it links (into docs/<profile>-overlays/), with the links rewritten to the copies.
 // Usage: node scripts/publish-docs.js [profile]   (default quick; reads results/<profile>/report/)
 'use strict';
@@ -27,6 +27,7 @@ let md = fs.readFileSync(reportFile, 'utf8').replace(/\]\(\.\.\/overlays\/([^)]+
   return `](${overlays}/${rel})`;
 });
 md = md.replace('Interactive version: [figure3.html](figure3.html).', `Interactive version: \`results/${profile}/report/figure3.html\` after \`npm start\` (plotly).`);
-for (const f of ['figure3.svg', 'tables-dice.svg']) fs.copyFileSync(path.join(reportDir, f), path.join(docs, f));
+const charts = fs.readdirSync(reportDir).filter((f) => f.endsWith('.svg'));
+for (const f of charts) fs.copyFileSync(path.join(reportDir, f), path.join(docs, f));
 fs.writeFileSync(path.join(docs, `${profile}-report.md`), md);
-console.log(`docs/${profile}-report.md, docs/figure3.svg, docs/tables-dice.svg and ${copied} gallery picture link(s) into docs/${overlays}/`);
+console.log(`docs/${profile}-report.md, ${charts.length} charts (${charts.join(', ')}) and ${copied} gallery picture link(s) into docs/${overlays}/`);
