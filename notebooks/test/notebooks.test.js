@@ -107,8 +107,9 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
       const text = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
       assert.match(text, /none is missing/, `${file}: results of the smoke grid are missing`);
       // Each chart: ONE output with the plotly figure (JupyterLab) and the SVG as an <img> data URI (nbconvert's HTML, GitHub).
+      // Tables: paper vs ours, then the training curves; Figure 3: the gain, the Dice per group, then the curves.
       const charts = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && o.data[PLOTLY_MIME]);
-      assert.equal(charts.length, file === 'figure3.ipynb' ? 2 : 1, `${file}: charts with ${PLOTLY_MIME}`);
+      assert.equal(charts.length, file === 'figure3.ipynb' ? 3 : 2, `${file}: charts with ${PLOTLY_MIME}`);
       for (const o of charts) {
         assert.equal(o.output_type, 'display_data');
         assert.ok(Array.isArray(o.data[PLOTLY_MIME].data) && o.data[PLOTLY_MIME].data.length > 0, `${file}: plotly traces`);
@@ -128,7 +129,8 @@ describe('notebooks (tslab, executed headless on the smoke grid)', { skip: SKIP 
     assert.equal(r.status, 0, `nbconvert --to html failed:\n${(r.stderr ?? '').slice(-2500)}`);
     const html = fs.readFileSync(path.join(tmp, 'html', 'table1.html'), 'utf8');
     const imgs = [...html.matchAll(/<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
-    assert.equal(imgs.length, 1, 'one chart picture in the HTML');
+    assert.equal(imgs.length, 2, 'two chart pictures in the HTML: paper vs ours, and the training curves');
+    assert.match(imgs[1], /<text[^>]*>Table 1: training loss and validation Dice per epoch/);
     // The picture is the whole SVG chart: bars (<rect>) and labels (<text>), which nbconvert strips from image/svg+xml.
     assert.match(imgs[0], /^<svg[\s\S]*<\/svg>\n$/);
     assert.ok((imgs[0].match(/<rect /g) ?? []).length > 4, 'bars in the chart');
