@@ -11,12 +11,12 @@ import { runLocalWorkers } from './grid/local-workers';
 import { CellInterruptedError } from './grid/run-cell';
 import { cellIdOf } from './config';
 import { Cell, runCell, resultPath } from './grid/run-cell';
-import { DATASET_NAMES, PROFILE_NAMES, PROTOCOL_NAMES, type CellResult, type ProfileName } from './results/result-schema';
+import { DATASET_NAMES, PROFILE_NAMES, PROTOCOL_NAMES, type CellResult } from './results/result-schema';
 import { LOSS_NAMES } from '@afl/core';
 import { MODEL_NAMES } from '@afl/models';
 import { createProgressReporter } from './train/progress';
 import { writeReport } from './report/write-report';
-import { loadCell } from './cli/cell-model';
+import { loadCell, readCellFlag } from './cli/cell-model';
 import { evaluateLoadedCell } from './cli/eval-predict';
 import { predictStudyCommand } from './cli/predict-command';
 import { BACKEND_NAMES, describeBackends, initBackend } from '@afl/backend';
@@ -225,14 +225,9 @@ async function predictCommand(parsed: ParsedArgs): Promise<void> {
 }
 
 async function loadCellFromFlags(parsed: ParsedArgs, cellFile: string) {
-  let profile: ProfileName = 'quick';
-  try {
-    profile = (JSON.parse(fs.readFileSync(cellFile, 'utf8')) as CellResult).config.profile;
-  } catch {
-    /* loadCell reports it */
-  }
-  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
-  return loadCell(cellFile, env);
+  const finished = readCellFlag(cellFile);
+  const env = await createEnvironment({ profile: finished.cell.profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  return loadCell(finished, env);
 }
 
 export async function main(argv: string[]): Promise<number> {

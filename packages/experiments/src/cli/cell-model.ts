@@ -1,9 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CellResult } from '../results/result-schema';
 import type { Cell, CellData, CellEnvironment } from '../grid/run-cell';
-import { checkpointDir } from '../grid/run-cell';
+import { readFinishedCell, type FinishedCell } from '../grid/finished-cell';
 import { readTensorFile } from '../train/tensor-file';
 import { writeModelWeights } from '../train/model-weights';
 import { UsageError } from './parse-args';
@@ -18,21 +16,16 @@ export interface LoadedCell {
   outDir: string;
 }
 
-export async function loadCell(file: string, env: Omit<CellEnvironment, 'outDir'>): Promise<LoadedCell> {
-  if (!fs.existsSync(file)) throw new UsageError(`--cell ${file}: no such file (a result file in <results>/cells/)`);
-  let result: CellResult;
-  try {
-    result = JSON.parse(fs.readFileSync(file, 'utf8')) as CellResult;
-  } catch {
-    throw new UsageError(`--cell ${file}: not a JSON result file`);
-  }
-  if (!result.cellId || !result.config) throw new UsageError(`--cell ${file}: not an afl cell result (no cellId/config)`);
-  const outDir = path.dirname(path.dirname(path.resolve(file)));
-  const best = path.join(checkpointDir(outDir, result.cellId), 'best.ckpt');
-  if (!fs.existsSync(best)) throw new UsageError(`${best}: the cell's best checkpoint is missing`);
-  const cell: Cell = { ...result.config, cellId: result.cellId };
+/** Reads a `--cell` result file (a usage error names what is wrong with it). */
+export function readCellFlag(file: string): FinishedCell {
+  return readFinishedCell(file, (m) => new UsageError(`--cell ${m}`));
+}
+
+/** The finished cell's best model, built by the environment on the cell's own data. */
+export async function loadCell(finished: FinishedCell, env: Omit<CellEnvironment, 'outDir'>): Promise<LoadedCell> {
+  const { cell, result, outDir, bestCheckpoint } = finished;
   const data = await env.data(cell);
   const model = env.model(cell, data.inChannels);
-  writeModelWeights(model, readTensorFile(best).arrays, best);
+  writeModelWeights(model, readTensorFile(bestCheckpoint).arrays, bestCheckpoint);
   return { cell, result, data, model, outDir };
 }

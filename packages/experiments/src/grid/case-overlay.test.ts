@@ -34,7 +34,7 @@ describe('writeCaseOverlay', () => {
     const probabilities = tf.tensor(probs, [1, D, H, W, 1]);
     const result = { caseId: 'case-1', dice: 0.5 } as CaseResult;
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-case-overlay-'));
-    const file = await writeCaseOverlay(out, cell, { result, image, mask, probabilities }, { slices: 1 });
+    const file = await writeCaseOverlay(out, cell, { result, image, mask, probabilities, maskData: truth, probabilityData: probs }, { slices: 1 });
     assert.equal(file, overlayFile(out, cell.cellId, 'case-1'));
     const png = PNG.sync.read(fs.readFileSync(file));
     const layout = overlayLayout([D, H, W], [2], { title: `A-FL  unet  case-1  DICE 0.500` });

@@ -16,16 +16,16 @@ export function overlayLossLabel(config: Pick<CellConfig, 'loss' | 'ablation'>):
  * Draws one evaluated case ({@link renderOverlay}: the first image channel, T2W for PI-CAI and the first sequence
  * for BraTS, with the ground truth's and the prediction's (p > 0.5) contours) into
  * `<outDir>/overlays/<cellId>/<caseId>.png`. The slices are the 3 axial ones with the most ground-truth lesion, so
- * that every cell shows the same slices of a case (by truth ∪ prediction when the truth is empty). Reads the
- * tensors asynchronously. Returns the file.
+ * that every cell shows the same slices of a case (by truth ∪ prediction when the truth is empty). Reads the image
+ * asynchronously; the mask and probabilities come already read. Returns the file.
  */
 export async function writeCaseOverlay(outDir: string, cell: CellConfig & { cellId: string }, evaluated: EvaluatedCase, options: { slices?: number } = {}): Promise<string> {
-  const { image, mask, probabilities, result } = evaluated;
+  const { image, maskData: truth, probabilityData: probs, result } = evaluated;
   const spatial = image.shape.slice(1, -1);
   const channels = image.shape[image.shape.length - 1];
   const shape = spatial.length === 3 ? spatial : [1, ...spatial];
   const n = shape[0] * shape[1] * shape[2];
-  const [pixels, truth, probs] = await Promise.all([image.data(), mask.data(), probabilities.data()]);
+  const pixels = await image.data();
   const first = new Float32Array(n);
   for (let i = 0; i < n; i++) first[i] = pixels[i * channels];
   const prediction = new Uint8Array(n);

@@ -26,7 +26,8 @@ export interface EvaluateOptions {
   overlap?: number;
   /**
    * Called (and awaited) once per case after it is scored, before its tensors are freed: e.g. to draw the
-   * prediction ({@link EvaluatedCase}). Read the tensors with `await t.data()`; do not dispose them.
+   * prediction ({@link EvaluatedCase}). The mask and probabilities come with their host values; read other tensors
+   * with `await t.data()`; do not dispose them.
    */
   onCase?: (evaluated: EvaluatedCase) => void | Promise<void>;
 }
@@ -40,6 +41,9 @@ export interface EvaluatedCase {
   mask: tf.Tensor;
   /** The tumour channel's probabilities, `[1, ...spatial, 1]`. */
   probabilities: tf.Tensor;
+  /** `mask` and `probabilities` as already read to the host (C order), so that consumers need not read them again. */
+  maskData: ArrayLike<number>;
+  probabilityData: Float32Array;
 }
 
 /** The authors' soft sensitivity and specificity: soft counts from probabilities, background and tumour averaged. */
@@ -75,7 +79,7 @@ export async function evaluateCases(
     const probs = tumourProbabilities(logits);
     const [c] = await confusionCounts(batch.mask, probs);
     const params = await adaptiveParameters(batch.mask);
-    const maskData = await batch.mask.data();
+    const [maskData, probabilityData] = (await Promise.all([batch.mask.data(), probs.data()])) as [tf.TypedArray, Float32Array];
     const soft = await softRates(batch.mask, probs);
     out.push({
       caseId: batch.caseIds[0],
@@ -91,7 +95,7 @@ export async function evaluateCases(
       lesionVolume: lesionVolume(maskData, spatial, spacing),
       smoothness: boundarySmoothness(maskData, spatial, spacing),
     });
-    if (options.onCase) await options.onCase({ result: out[out.length - 1], image: batch.image, mask: batch.mask, probabilities: probs });
+    if (options.onCase) await options.onCase({ result: out[out.length - 1], image: batch.image, mask: batch.mask, probabilities: probs, maskData, probabilityData });
     disposeAdaptiveParameters(params);
     tf.dispose([batch.image, batch.mask, logits, probs]);
   }

@@ -22,7 +22,7 @@ function evaluated(caseId: string, truth: number[], prob: Array<[number[], numbe
   const p = new Float32Array(N);
   for (const [voxels, v] of prob) for (const i of voxels) p[i] = v;
   const result = { caseId, split: 'val' } as CaseResult;
-  return { result, image: tf.zeros([1, ...SHAPE, 1]), mask: tf.tensor(mask, [1, ...SHAPE, 1]), probabilities: tf.tensor(p, [1, ...SHAPE, 1]) };
+  return { result, image: tf.zeros([1, ...SHAPE, 1]), mask: tf.tensor(mask, [1, ...SHAPE, 1]), probabilities: tf.tensor(p, [1, ...SHAPE, 1]), maskData: mask, probabilityData: p };
 }
 
 describe('createLesionDetection', () => {

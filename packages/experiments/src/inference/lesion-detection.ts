@@ -34,9 +34,8 @@ export function createLesionDetection(options: { picai: boolean }): LesionDetect
     async onCase(c: EvaluatedCase): Promise<void> {
       const spatial = c.mask.shape.slice(1, -1);
       const shape = spatial.length === 3 ? spatial : [1, ...spatial];
-      const [truthData, probData] = await Promise.all([c.mask.data(), c.probabilities.data()]);
-      const truth = Uint8Array.from(truthData, (v) => (v > 0.5 ? 1 : 0));
-      const detection = Float32Array.from(probData);
+      const truth = Uint8Array.from(c.maskData, (v) => (v > 0.5 ? 1 : 0));
+      const detection = Float32Array.from(c.probabilityData);
       const f = lesionWiseF1(truth, detection, shape);
       const lesions: CaseLesions = {
         truth: f.numTruthLesions,

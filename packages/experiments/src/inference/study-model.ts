@@ -1,10 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createModel } from '@afl/models';
 import { PROFILES } from '../config';
-import { checkpointDir } from '../grid/run-cell';
+import { readFinishedCell } from '../grid/finished-cell';
 import { modelOptionsFor } from '../grid/model-options';
-import type { CellResult } from '../results/result-schema';
 import { writeModelWeights } from '../train/model-weights';
 import { readTensorFile } from '../train/tensor-file';
 import type { StudyModel } from './predict-study';
@@ -16,17 +13,7 @@ import { STUDY_CHANNELS } from './study-files';
  */
 export function loadStudyModel(cellFile: string): StudyModel {
   const fn = 'loadStudyModel';
-  if (!fs.existsSync(cellFile)) throw new Error(`Error in ${fn}: ${cellFile}: no such file (a result file in <results>/cells/).`);
-  let result: CellResult;
-  try {
-    result = JSON.parse(fs.readFileSync(cellFile, 'utf8')) as CellResult;
-  } catch {
-    throw new Error(`Error in ${fn}: ${cellFile} is not a JSON result file.`);
-  }
-  if (!result.cellId || !result.config) throw new Error(`Error in ${fn}: ${cellFile} is not an afl cell result (no cellId/config).`);
-  const cell = { ...result.config, cellId: result.cellId };
-  const best = path.join(checkpointDir(path.dirname(path.dirname(path.resolve(cellFile))), cell.cellId), 'best.ckpt');
-  if (!fs.existsSync(best)) throw new Error(`Error in ${fn}: ${best}: the cell's best checkpoint is missing.`);
+  const { cell, bestCheckpoint: best } = readFinishedCell(cellFile, (m) => new Error(`Error in ${fn}: ${m}.`));
   const dataset = cell.dataset === 'brats' || cell.dataset === 'phantom-brats' ? 'brats' : 'picai';
   const profile = PROFILES[cell.profile];
   if (!profile) throw new Error(`Error in ${fn}: ${cellFile} names an unknown profile ${JSON.stringify(cell.profile)}.`);
