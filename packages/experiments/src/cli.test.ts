@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sharedForTest } from '@afl/core/testing';
 import type { CellResult } from './results/result-schema';
 
 const CLI = path.join(__dirname, 'cli.js');
@@ -40,10 +41,32 @@ describe('afl CLI', () => {
     assert.match(rep.stdout, /Table 4/);
   });
 
+  const labels = sharedForTest('data', 'picai-labels');
+  it('trains PI-CAI cells on the real shared lesion masks with --picai-labels (picai-masks)', { skip: labels.skip }, () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-masks-'));
+    const r = afl(['grid', '--profile', 'smoke', '--out', out, '--tables', '1', '--only', '0,1', '--picai-labels', labels.path as string]);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    const files = fs.readdirSync(path.join(out, 'cells')).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      const result = JSON.parse(fs.readFileSync(path.join(out, 'cells', f), 'utf8')) as CellResult;
+      assert.equal(result.config.dataset, 'picai-masks');
+      assert.ok(f.startsWith('picai-masks-'), f);
+      // smoke: 4 train, 3 val, 2 test of the masks, named by their PI-CAI case ids
+      assert.equal(result.cases.length, 5);
+      for (const c of result.cases) assert.match(c.caseId, /^\d+_\d+$/);
+      assert.ok(result.picai, 'PI-CAI lesion-level metrics');
+    }
+    const list = JSON.parse(fs.readFileSync(path.join(out, 'cells.json'), 'utf8')) as Array<{ dataset: string }>;
+    assert.ok(list.every((c) => c.dataset === 'picai-masks'));
+    const report = fs.readFileSync(path.join(out, 'report', 'report.md'), 'utf8');
+    assert.match(report, /Table 1/);
+  });
+
   it('answers bad arguments with one line and exit code 2', () => {
     for (const [args, message] of [
       [['grid'], /--profile is required/],
-      [['grid', '--profile', 'huge'], /--profile must be one of smoke, quick, paper, got "huge"/],
+      [['grid', '--profile', 'huge'], /--profile must be one of smoke, quick, standard, paper, got "huge"/],
       [['grid', '--profile', 'quick', '--tables', '7'], /--tables takes a comma-separated list/],
       [['grid', '--profile', 'paper'], /needs --picai DIR and\/or --brats DIR/],
       [['grid', '--profile', 'paper', '--picai', '/no/such/dir'], /--picai \/no\/such\/dir: no such folder/],

@@ -11,7 +11,7 @@ import { runLocalWorkers } from './grid/local-workers';
 import { CellInterruptedError } from './grid/run-cell';
 import { cellIdOf } from './config';
 import { Cell, runCell, resultPath } from './grid/run-cell';
-import { DATASET_NAMES, PROFILE_NAMES, PROTOCOL_NAMES, type CellResult } from './results/result-schema';
+import { DATASET_NAMES, paperDatasetOf, PROFILE_NAMES, PROTOCOL_NAMES, type CellResult } from './results/result-schema';
 import { LOSS_NAMES } from '@afl/core';
 import { MODEL_NAMES } from '@afl/models';
 import { createProgressReporter } from './train/progress';
@@ -41,6 +41,11 @@ function existingDir(parsed: ParsedArgs, name: string): string | undefined {
   return dir;
 }
 
+/** The data folders a command was given: `--picai`, `--brats`, `--picai-labels`. */
+function dataFolders(parsed: ParsedArgs): { picai?: string; brats?: string; picaiLabels?: string } {
+  return { picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats'), picaiLabels: existingDir(parsed, 'picai-labels') };
+}
+
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -53,12 +58,14 @@ async function report(outDir: string, expected?: Cell[], metrics: 'hard' | 'soft
 }
 
 async function gridCommand(parsed: ParsedArgs): Promise<void> {
-  checkFlags('grid', parsed, ['profile', 'tables', 'seeds', 'protocol', 'epochs', 'lr', 'out', 'backend', 'picai', 'brats', 'only', 'list', 'help',
+  checkFlags('grid', parsed, ['profile', 'tables', 'seeds', 'protocol', 'epochs', 'lr', 'out', 'backend', 'picai', 'brats', 'picai-labels', 'only', 'list', 'help',
     'emit', 'workers', 'partition', 'gpus', 'time', 'mem', 'max-parallel', 'cpus-per-task']);
   const profile = choiceFlag(parsed, 'profile', PROFILE_NAMES);
-  if (!profile) throw new UsageError('afl grid: --profile is required (smoke, quick or paper); see afl grid --help');
+  if (!profile) throw new UsageError(`afl grid: --profile is required (${PROFILE_NAMES.join(', ')}); see afl grid --help`);
+  const { picai, brats, picaiLabels } = dataFolders(parsed);
   const options = {
     profile,
+    picaiLabels: picaiLabels !== undefined,
     tables: parseTables(stringFlag(parsed, 'tables')),
     seeds: intFlag(parsed, 'seeds'),
     protocol: choiceFlag(parsed, 'protocol', PROTOCOL_NAMES),
@@ -70,8 +77,6 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
       return n;
     }),
   };
-  const picai = existingDir(parsed, 'picai');
-  const brats = existingDir(parsed, 'brats');
   if (profile === 'paper' && !picai && !brats) throw new UsageError('afl grid --profile paper needs --picai DIR and/or --brats DIR (the real datasets)');
   if (parsed.flags.list) {
     const cells = gridCells(options);
@@ -81,7 +86,8 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
   }
   const emit = choiceFlag(parsed, 'emit', ['slurm', 'local'] as const);
   const backend = choiceFlag(parsed, 'backend', BACKENDS);
-  const passThrough = [...(backend ? ['--backend', backend] : []), ...(picai ? ['--picai', path.resolve(picai)] : []), ...(brats ? ['--brats', path.resolve(brats)] : [])];
+  const passThrough = [...(backend ? ['--backend', backend] : []), ...(picai ? ['--picai', path.resolve(picai)] : []), ...(brats ? ['--brats', path.resolve(brats)] : []),
+    ...(picaiLabels ? ['--picai-labels', path.resolve(picaiLabels)] : [])];
   if (emit) {
     const cells = gridCells(options);
     writeCellList(options.outDir, cells);
@@ -110,7 +116,7 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
     if (failed.length) throw new Error(`${failed.length} cell(s) failed: ${failed.join(', ')} (see the log lines above)`);
     return;
   }
-  const env = await createEnvironment({ profile, backend, picai, brats });
+  const env = await createEnvironment({ profile, backend, picai, brats, picaiLabels });
   const progress = createProgressReporter();
   log(`afl grid --profile ${profile}: ${PROFILES[profile].description}`);
   log(`backend ${env.backend}; results in ${path.resolve(options.outDir)}`);
@@ -133,7 +139,7 @@ async function reportCommand(parsed: ParsedArgs): Promise<void> {
 }
 
 async function trainCommand(parsed: ParsedArgs): Promise<void> {
-  checkFlags('train', parsed, ['dataset', 'model', 'loss', 'no-alpha-va', 'no-gamma-va', 'no-gamma-msa', 'profile', 'protocol', 'epochs', 'lr', 'seed', 'out', 'backend', 'picai', 'brats', 'help']);
+  checkFlags('train', parsed, ['dataset', 'model', 'loss', 'no-alpha-va', 'no-gamma-va', 'no-gamma-msa', 'profile', 'protocol', 'epochs', 'lr', 'seed', 'out', 'backend', 'picai', 'brats', 'picai-labels', 'help']);
   const model = choiceFlag(parsed, 'model', MODEL_NAMES);
   const loss = choiceFlag(parsed, 'loss', LOSS_NAMES);
   if (!model || !loss) throw new UsageError('afl train: --model and --loss are required; see afl train --help');
@@ -141,7 +147,7 @@ async function trainCommand(parsed: ParsedArgs): Promise<void> {
   const dataset = choiceFlag(parsed, 'dataset', DATASET_NAMES) ?? 'phantom-picai';
   const [template] = gridCells({ profile, protocol: choiceFlag(parsed, 'protocol', PROTOCOL_NAMES), tables: [1] });
   const ablation = { useAlphaVa: !parsed.flags['no-alpha-va'], useGammaVa: !parsed.flags['no-gamma-va'], useGammaMSa: !parsed.flags['no-gamma-msa'] };
-  const ds = dataset.endsWith('brats') ? PROFILES[profile].brats : PROFILES[profile].picai;
+  const ds = paperDatasetOf(dataset) === 'brats' ? PROFILES[profile].brats : PROFILES[profile].picai;
   const base = {
     ...template,
     dataset,
@@ -161,7 +167,7 @@ async function trainCommand(parsed: ParsedArgs): Promise<void> {
   void _tables;
   const cell: Cell = { ...base, tables: [], cellId: cellIdOf(identity) };
   const outDir = stringFlag(parsed, 'out') ?? path.join('results', 'train');
-  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  const env = await createEnvironment({ profile, backend: choiceFlag(parsed, 'backend', BACKENDS), ...dataFolders(parsed) });
   const progress = createProgressReporter();
   const r = await runCell(cell, { ...env, outDir, onProgress: progress.update, log });
   progress.done();
@@ -173,7 +179,7 @@ async function trainCommand(parsed: ParsedArgs): Promise<void> {
 }
 
 async function runCellCommand(parsed: ParsedArgs): Promise<number> {
-  checkFlags('run-cell', parsed, ['index', 'out', 'backend', 'picai', 'brats', 'help']);
+  checkFlags('run-cell', parsed, ['index', 'out', 'backend', 'picai', 'brats', 'picai-labels', 'help']);
   const index = intFlag(parsed, 'index', 0);
   const outDir = stringFlag(parsed, 'out');
   if (index === undefined || !outDir) throw new UsageError('afl run-cell: --index N and --out DIR are required');
@@ -189,7 +195,7 @@ async function runCellCommand(parsed: ParsedArgs): Promise<number> {
   };
   process.on('SIGUSR1', onSignal);
   process.on('SIGTERM', onSignal);
-  const env = await createEnvironment({ profile: cell.profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  const env = await createEnvironment({ profile: cell.profile, backend: choiceFlag(parsed, 'backend', BACKENDS), ...dataFolders(parsed) });
   const progress = createProgressReporter();
   try {
     const r = await runCell(cell, { ...env, outDir, onProgress: progress.update, log, shouldStop: () => stop });
@@ -207,7 +213,7 @@ async function runCellCommand(parsed: ParsedArgs): Promise<number> {
 }
 
 async function evalCommand(parsed: ParsedArgs): Promise<void> {
-  checkFlags('eval', parsed, ['cell', 'split', 'out', 'backend', 'picai', 'brats', 'help']);
+  checkFlags('eval', parsed, ['cell', 'split', 'out', 'backend', 'picai', 'brats', 'picai-labels', 'help']);
   const cellFile = stringFlag(parsed, 'cell');
   if (!cellFile) throw new UsageError('afl eval: --cell FILE is required (a result file in <results>/cells/)');
   const split = choiceFlag(parsed, 'split', ['val', 'test'] as const) ?? 'val';
@@ -226,7 +232,7 @@ async function predictCommand(parsed: ParsedArgs): Promise<void> {
 
 async function loadCellFromFlags(parsed: ParsedArgs, cellFile: string) {
   const finished = readCellFlag(cellFile);
-  const env = await createEnvironment({ profile: finished.cell.profile, backend: choiceFlag(parsed, 'backend', BACKENDS), picai: existingDir(parsed, 'picai'), brats: existingDir(parsed, 'brats') });
+  const env = await createEnvironment({ profile: finished.cell.profile, backend: choiceFlag(parsed, 'backend', BACKENDS), ...dataFolders(parsed) });
   return loadCell(finished, env);
 }
 

@@ -1,12 +1,12 @@
 export * from './results/result-schema';
 export { SgdOptimizer } from './train/sgd';
 export type { SgdOptions, SgdState } from './train/sgd';
-export { trainModel, TrainingDivergedError } from './train/train-model';
-export type { TrainModelOptions, TrainModelResult, EpochSummary } from './train/train-model';
+export { trainModel, TrainingDivergedError, describeConvergence } from './train/train-model';
+export type { TrainModelOptions, TrainModelResult, EpochSummary, ConvergenceCriterion } from './train/train-model';
 export type { TrainBatch, BatchOptions, BatchSource, SplitDataset } from './train/dataset-types';
 export { createProgressReporter } from './train/progress';
 export type { ProgressEvent } from './train/progress';
-export { seedModelWeights } from './train/model-weights';
+export { seedModelWeights, setOutputPrior } from './train/model-weights';
 export { deriveSeed } from './train/seeded-random';
 // Reporting (afl report): results -> tables beside the paper, statistics, figures
 export { loadResults, parseCellResult } from './report/load-results';

@@ -3,7 +3,7 @@ import { normalizeChannels, type NormalizeMode } from '../preprocess/normalize-i
 import { deriveSeed } from '../random';
 import { BRAIN_CHANNELS, generateBrainPhantom, type BrainPhantomOptions } from './brain-phantom';
 import type { LesionParameterRanges } from './lesion-parameters';
-import { generateProstatePhantom, PROSTATE_CHANNELS } from './prostate-phantom';
+import { generateProstatePhantom, PROSTATE_CHANNELS, type ProstatePhantomOptions } from './prostate-phantom';
 
 /** Options of {@link createPhantomDataset}. */
 export interface PhantomDatasetOptions {
@@ -21,6 +21,10 @@ export interface PhantomDatasetOptions {
   normalize?: NormalizeMode;
   /** Prostate lesion size / irregularity distribution. */
   lesionRanges?: Partial<LesionParameterRanges>;
+  /** Prostate lesion contrast range (see {@link ProstatePhantomOptions.lesionContrast}). */
+  lesionContrast?: readonly [number, number];
+  /** Prostate field of view in mm `[D, H, W]` (default the paper's gland crop, `[57.6, 85, 96]`). */
+  fovMm?: readonly number[];
   /** Brain tumour options (radius and irregularity ranges). */
   brain?: Pick<BrainPhantomOptions, 'tumourRadiusMm' | 'irregularityRange' | 'fovMm'>;
   /** Cases kept in memory. Default 32. */
@@ -64,7 +68,7 @@ export function createPhantomDataset(options: PhantomDatasetOptions = {}): Datas
       const caseSeed = deriveSeed(seed, kind, index);
       const c =
         kind === 'prostate'
-          ? generateProstatePhantom({ seed: caseSeed, id, shape: options.shape, lesionRanges: options.lesionRanges })
+          ? generateProstatePhantom({ seed: caseSeed, id, shape: options.shape, lesionRanges: options.lesionRanges, lesionContrast: options.lesionContrast, fovMm: options.fovMm })
           : generateBrainPhantom({ seed: caseSeed, id, shape: options.shape, ...options.brain });
       normalizeChannels(c.image, c.channels.length, normalize);
       return c;

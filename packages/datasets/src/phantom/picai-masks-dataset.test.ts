@@ -188,3 +188,16 @@ test('createPicaiMasksDataset: shared picai-labels masks (cases, lesion kept, vo
   assert.equal(sha(a.image), sha(b.image));
   assert.equal(sha(a.mask), sha(b.mask));
 });
+
+test('createPicaiMasksDataset: a smaller gland margin crops closer (the gland fills more of the grid)', { skip: shared.skip }, async () => {
+  const id = '10032_1000032';
+  const share = async (margin?: number) => {
+    const c = await createPicaiMasksDataset({ root: shared.path!, shape: [8, 40, 40], cases: [id], ...(margin === undefined ? {} : { margin }) }).getCase(id);
+    return { gland: count(c.organ!) / c.organ!.length, lesion: count(c.mask) };
+  };
+  const paper = await share();
+  const tight = await share(16);
+  assert.equal((await share(30)).gland, paper.gland, 'default margin is the paper\'s 30');
+  assert.ok(tight.gland > 1.3 * paper.gland, `gland share ${paper.gland.toFixed(3)} -> ${tight.gland.toFixed(3)}`);
+  assert.ok(tight.lesion > paper.lesion, `lesion voxels ${paper.lesion} -> ${tight.lesion}`);
+});

@@ -47,6 +47,11 @@ export interface PicaiMasksDatasetOptions {
   cacheSize?: number;
   /** Only these case ids (e.g. a subset for a quick run). Default: every lesion mask in the root. */
   cases?: readonly string[];
+  /**
+   * Margin around the gland box, voxels of the 0.5 x 0.5 x 3 mm grid per side (a number, or per file axis
+   * `[x, y, z]`). Default 30, the paper's; smaller crops closer to the gland (more voxels on it at a small `shape`).
+   */
+  margin?: number | readonly number[];
 }
 
 /** Where one root keeps its masks. */
@@ -94,7 +99,12 @@ export function detectPicaiMasksLayout(root: string): MasksLayout {
  * `'paper'` pipeline): resample to 3.0 x 0.5 x 0.5 mm, resize to 30 x 256 x 256, crop to the gland box + 30 voxels,
  * resize to `dhw` (nearest throughout). Label values (ISUP grades) are kept. Throws when the grids differ.
  */
-export function paperCropLabels(label: Volume, gland: Volume, dhw: readonly number[] = [24, 160, 128]): { label: Volume; gland: Volume } {
+export function paperCropLabels(
+  label: Volume,
+  gland: Volume,
+  dhw: readonly number[] = [24, 160, 128],
+  margin: number | readonly number[] = 30,
+): { label: Volume; gland: Volume } {
   const fn = 'paperCropLabels';
   const s3 = (v: Volume): Volume => (v.shape.length === 3 ? v : { ...v, shape: v.shape.slice(0, 3), spacing: v.spacing.slice(0, 3) });
   const l0 = s3(label);
@@ -107,7 +117,7 @@ export function paperCropLabels(label: Volume, gland: Volume, dhw: readonly numb
     );
   }
   const prep = (m: Volume): Volume => resizeVolume(resampleToSpacing(m, [0.5, 0.5, 3.0], { mode: 'nearest' }), [30, 256, 256], 'nearest');
-  const [l, g] = cropToMask([prep(l0), prep(g0)], prep(g0), { margin: 30 }).volumes;
+  const [l, g] = cropToMask([prep(l0), prep(g0)], prep(g0), { margin }).volumes;
   return { label: resizeVolume(l, dhw, 'nearest'), gland: resizeVolume(g, dhw, 'nearest') };
 }
 
@@ -228,7 +238,7 @@ export function createPicaiMasksDataset(options: PicaiMasksDatasetOptions): Data
       const glandFile = [file, `${id}.nii.gz`, `${id}.nii`].map((f) => path.join(layout.glandDir, f)).find((p) => fs.existsSync(p));
       if (!glandFile) throw new Error(`Error in ${fn}: case ${id} has a lesion mask but no whole-gland mask ${path.join(layout.glandDir, `${id}.nii.gz`)}.`);
       const [lesionVol, glandVol] = await Promise.all([readVolume(path.join(layout.lesionDir, file)), readVolume(glandFile)]);
-      const cropped = paperCropLabels(lesionVol, glandVol, dhw);
+      const cropped = paperCropLabels(lesionVol, glandVol, dhw, options.margin ?? 30);
       const c = volumesToCase(id, [...PROSTATE_CHANNELS], [cropped.gland, cropped.gland, cropped.gland], cropped.label, cropped.gland);
       const sim = simulateBpmriAroundMasks(c.mask, c.organ!, c.shape, deriveSeed(seed, 'picai-masks', id));
       normalizeChannels(sim.image, 3, normalize);

@@ -86,3 +86,17 @@ test('generateBrainPhantom: nested labels 1/2/4, whole tumour mask, deterministi
   assert.ok(channelMean(a.image, region, 4, 3, 2) > channelMean(a.image, region, 4, 3, 1));
   assert.ok(channelMean(a.image, region, 4, 1, 4) > channelMean(a.image, region, 4, 1, 1));
 });
+
+test('generateProstatePhantom: lesionContrast sets the lesion-to-gland difference, fovMm the spacing', () => {
+  const at = (contrast: [number, number]) => generateProstatePhantom({ seed: 4, shape: [12, 48, 48], lesionContrast: contrast, noise: 0, bias: 0 });
+  const none = at([0, 0]);
+  const full = at([1, 1]);
+  // HBV (channel 2): contrast 0 paints peripheral-zone intensity (0.28) in the lesion, 1 the lesion's (0.85)
+  assert.ok(channelMean(none.image, none.mask, 3, 2, 1) < 0.4, `contrast 0: ${channelMean(none.image, none.mask, 3, 2, 1)}`);
+  assert.ok(channelMean(full.image, full.mask, 3, 2, 1) > 0.7, `contrast 1: ${channelMean(full.image, full.mask, 3, 2, 1)}`);
+  const lesions = none.meta!.lesions as Array<{ contrast: number }>;
+  assert.deepEqual(lesions.map((l) => l.contrast), lesions.map(() => 0));
+  assert.throws(() => generateProstatePhantom({ seed: 1, shape: [4, 8, 8], lesionContrast: [0.9, 0.5] }), /lesionContrast must be \[lo, hi\] with 0 <= lo <= hi, got \[0.9,0.5\]/);
+  const tight = generateProstatePhantom({ seed: 4, shape: [8, 32, 32], fovMm: [40, 56, 64] });
+  assert.deepEqual(tight.spacing, [5, 1.75, 2]);
+});

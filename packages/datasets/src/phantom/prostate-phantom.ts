@@ -23,6 +23,11 @@ export interface ProstatePhantomOptions {
   noise?: number;
   /** Bias-field strength (std of the log-polynomial coefficients); default 0.2 (T2W; ADC 0.3x, HBV 0.7x). */
   bias?: number;
+  /**
+   * Range of each lesion's contrast, drawn uniformly: 0 = peripheral-zone intensities, 1 = the full lesion
+   * intensities (T2W/ADC dark, HBV bright), above 1 = beyond them. Default `[0.55, 1]`.
+   */
+  lesionContrast?: readonly [number, number];
 }
 
 /** Channel order of the prostate phantom. */
@@ -72,6 +77,10 @@ export function generateProstatePhantom(options: ProstatePhantomOptions): Segmen
   const edge = Math.max(0.5, (spacing[1] + spacing[2]) / 2);
   const rng = createRng(deriveSeed(options.seed, 'prostate-anatomy'));
   const ranges = { ...DEFAULT_LESION_RANGES, ...options.lesionRanges };
+  const contrastRange = options.lesionContrast ?? [0.55, 1];
+  if (!(contrastRange[0] >= 0 && contrastRange[1] >= contrastRange[0])) {
+    throw new Error(`Error in ${fn}: lesionContrast must be [lo, hi] with 0 <= lo <= hi, got ${JSON.stringify(contrastRange)}.`);
+  }
 
   const image = new Float32Array(n * 3);
   const bgTexture = smoothRandomField(rng, dims, [3, 5, 5], 0.08);
@@ -141,7 +150,7 @@ export function generateProstatePhantom(options: ProstatePhantomOptions): Segmen
       break;
     }
     const shape = lesionShape(lesionRng, p, center);
-    const contrast = lesionRng.uniform(0.55, 1);
+    const contrast = lesionRng.uniform(contrastRange[0], contrastRange[1]);
     const value = TISSUE.lesion.map((t, c) => TISSUE.pz[c] + contrast * (t - TISSUE.pz[c]));
     let painted = 0;
     paint(image, shape, dims, spacing, value, edge, (i) => {

@@ -23,13 +23,14 @@ Examples:
   afl grid --profile paper --picai /data/picai --brats /data/brats2018 --tables 1,3 --seeds 3
   afl report --out results/quick
 `,
-  grid: `Usage: afl grid --profile smoke|quick|paper [options]
+  grid: `Usage: afl grid --profile smoke|quick|standard|paper [options]
 
 Runs every cell (dataset x model x loss x ablation x seed) that the chosen tables need and has no result file yet,
 then writes the report. Killed runs resume from their checkpoints when started again.
 
 Options:
-  --profile NAME      smoke (CI, minutes), quick (built-in phantom data, 2-core CPU), paper (real data, GPU)
+  --profile NAME      smoke (CI, minutes), quick (built-in phantom data, 2-core CPU, <= 15 min), standard (3 seeds,
+                      larger inputs, <= 90 min on 2 cores), paper (real data, GPU)
   --tables LIST       comma-separated subset of 1,2,3,4,5,figure3 (default: all)
   --seeds N           seeds per cell (default: the profile's)
   --protocol NAME     paper (default) or authors-code
@@ -39,6 +40,8 @@ Options:
   --backend NAME      tensorflow, webgpu, wasm or cpu (default: best available; also AFL_BACKEND)
   --picai DIR         PI-CAI 2022 root (paper profile)
   --brats DIR         BraTS 2018 or MSD Task01 root (paper profile)
+  --picai-labels DIR  picai_labels root: the PI-CAI cells of a phantom profile train on picai-masks (real expert
+                      lesion and AI gland masks, simulated bpMRI around them) instead of phantom-picai
   --only LIST         run only these cell indices of <out>/cells.json
   --list              print the cells and exit
   --emit slurm        write <out>/cells.json, pending.json and afl-grid.sbatch (a job array, one task per pending
@@ -46,7 +49,7 @@ Options:
   --emit local        run the pending cells in --workers K processes on this machine (e.g. one per GPU)
   --partition P, --gpus N, --time HH:MM:SS, --mem 32G, --max-parallel M, --cpus-per-task N   (--emit slurm)
 `,
-  'run-cell': `Usage: afl run-cell --index N --out DIR [--backend NAME] [--picai DIR] [--brats DIR]
+  'run-cell': `Usage: afl run-cell --index N --out DIR [--backend NAME] [--picai DIR] [--brats DIR] [--picai-labels DIR]
 
 Runs cell N of DIR/cells.json and writes DIR/cells/<cellId>.json; resumes from its checkpoint. On SIGUSR1 or
 SIGTERM it saves a checkpoint after the current step and exits with code 3 (requeue me).
@@ -68,13 +71,13 @@ table, figure3.html and figure3.svg; prints the tables beside the paper's number
 Trains one cell on the built-in phantom data (or --picai/--brats) and writes its result file.
 
 Options:
-  --dataset NAME      phantom-picai (default), phantom-brats, picai, brats
+  --dataset NAME      phantom-picai (default), phantom-brats, picai, brats, picai-masks (needs --picai-labels DIR)
   --model NAME        ${MODEL_NAMES.join(', ')}
   --loss NAME         ${LOSS_NAMES.join(', ')}
   --no-alpha-va, --no-gamma-va, --no-gamma-msa   A-FL ablation switches
   --profile NAME      sizes and epochs to start from (default quick)
   --protocol NAME     paper (default) or authors-code
-  --epochs N, --lr X, --seed N, --out DIR, --backend NAME, --picai DIR, --brats DIR
+  --epochs N, --lr X, --seed N, --out DIR, --backend NAME, --picai DIR, --brats DIR, --picai-labels DIR
 `,
   eval: `Usage: afl eval --cell FILE [--split val|test] [--out DIR]
 

@@ -6,6 +6,8 @@ import type { Cell, CellData } from './run-cell';
 export interface DataFolders {
   picai?: string;
   brats?: string;
+  /** A picai_labels root (public or shared layout), for `picai-masks` cells. */
+  picaiLabels?: string;
 }
 
 type Dataset = datasets.Dataset;
@@ -27,6 +29,23 @@ export function toSplitDataset(ds: Dataset, spatialDims: 2 | 3): SplitDataset {
 }
 
 /**
+ * `picai-masks` at the profile's size: the first `train + val + test` masks of the root (sorted by case id; all of
+ * them when there are fewer), split with the dataset seed 2022 as the phantom is.
+ */
+async function picaiMasksData(cell: Cell, spec: ProfileSpec['picai'], folders: DataFolders): Promise<CellData> {
+  if (!folders.picaiLabels) throw new Error(`Error in createCellData: cell ${cell.cellId} needs the picai_labels masks: pass --picai-labels DIR.`);
+  const wanted = spec.cases.train + spec.cases.val + spec.cases.test;
+  const common = { root: folders.picaiLabels, shape: spec.inputShape, seed: 2022, margin: spec.glandMargin };
+  const all = datasets.createPicaiMasksDataset(common);
+  const ids = all.caseIds.slice(0, wanted);
+  const scale = ids.length / wanted;
+  const split = { val: Math.max(1, Math.round(spec.cases.val * scale)), test: Math.round(spec.cases.test * scale) };
+  const ds = datasets.createPicaiMasksDataset({ ...common, cases: ids, split, cacheSize: ids.length });
+  const c = await ds.getCase(ds.caseIds[0]);
+  return { dataset: toSplitDataset(ds, cell.spatialDims), inChannels: ds.channels.length, spacing: cell.spatialDims === 3 ? c.spacing : c.spacing.slice(1), hasTest: split.test > 0 };
+}
+
+/**
  * The data of a cell: the built-in phantoms (`phantom-picai`: prostate, 3 channels; `phantom-brats`: brain, 4
  * channels) at the profile's size and case counts, seeded by the dataset (not the cell), so every cell of a grid
  * sees the same cases and splits.
@@ -37,6 +56,7 @@ export async function createCellData(cell: Cell, profile: ProfileSpec, folders: 
   if (cell.dataset === 'phantom-picai' || cell.dataset === 'phantom-brats') {
     const total = spec.cases.train + spec.cases.val + spec.cases.test;
     const ds = datasets.createPhantomDataset({
+      ...spec.phantom,
       kind: isBrats ? 'brain' : 'prostate',
       cases: total,
       shape: spec.inputShape,
@@ -47,6 +67,7 @@ export async function createCellData(cell: Cell, profile: ProfileSpec, folders: 
     const c = await ds.getCase(ds.caseIds[0]);
     return { dataset: toSplitDataset(ds, cell.spatialDims), inChannels: ds.channels.length, spacing: cell.spatialDims === 3 ? c.spacing : c.spacing.slice(1), hasTest: spec.cases.test > 0 };
   }
+  if (cell.dataset === 'picai-masks') return picaiMasksData(cell, spec, folders);
   const folder = isBrats ? folders.brats : folders.picai;
   if (!folder) throw new Error(`Error in createCellData: cell ${cell.cellId} needs the ${cell.dataset} data: pass --${cell.dataset} DIR.`);
   const pipeline = cell.protocol === 'authors-code' ? 'authors-code' : 'paper';

@@ -15,6 +15,8 @@ export interface EnvironmentOptions {
   picai?: string;
   /** BraTS 2018 (or MSD Task01) root folder (paper profile). */
   brats?: string;
+  /** picai_labels root for `picai-masks` cells (`--picai-labels`). */
+  picaiLabels?: string;
   quiet?: boolean;
 }
 
@@ -33,7 +35,7 @@ export async function createEnvironment(options: EnvironmentOptions): Promise<Om
       const key = `${cell.dataset}|${cell.spatialDims}|${cell.training.inputShape.join('x')}`;
       let entry = cache.get(key);
       if (!entry) {
-        entry = createCellData(cell, profile, { picai: options.picai, brats: options.brats });
+        entry = createCellData(cell, profile, { picai: options.picai, brats: options.brats, picaiLabels: options.picaiLabels });
         cache.set(key, entry);
       }
       return entry;

@@ -69,7 +69,21 @@ describe('gridCells', () => {
     assert.equal(gridCells({ profile: 'smoke', seeds: 3 }).length, 78);
     assert.equal(gridCells({ profile: 'smoke', tables: [1] }).length, 2);
     assert.equal(gridCells({ profile: 'quick', tables: [5] }).length, 12);
-    assert.throws(() => gridCells({ profile: 'huge' as 'quick' }), /unknown profile "huge", valid: smoke, quick, paper/);
+    assert.throws(() => gridCells({ profile: 'huge' as 'quick' }), /unknown profile "huge", valid: smoke, quick, standard, paper/);
+  });
+
+  it('puts the PI-CAI cells on picai-masks with picaiLabels, and records the profile\'s convergence rule and prior', () => {
+    const masks = gridCells({ profile: 'standard', picaiLabels: true });
+    assert.equal(masks.length, 78);
+    assert.equal(masks.filter((c) => c.dataset === 'picai-masks').length, 3 * 20);
+    assert.equal(masks.filter((c) => c.dataset === 'phantom-brats').length, 3 * 6);
+    const plain = gridCells({ profile: 'standard' });
+    assert.equal(plain.filter((c) => c.dataset === 'phantom-picai').length, 60);
+    assert.ok(masks.every((c) => !plain.some((p) => p.cellId === c.cellId && p.dataset === 'phantom-picai')), 'dataset is part of the cell id');
+    const quick = gridCells({ profile: 'quick' })[0];
+    assert.equal(quick.training.outputPrior, 0.01);
+    assert.deepEqual(quick.training.convergence, PROFILES.quick.convergence);
+    assert.equal(gridCells({ profile: 'smoke' })[0].training.convergence, undefined);
   });
 
   it('halves each axis only while it stays divisible', () => {

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { evaluateCases, type EvaluatedCase } from '../inference/evaluate-cases';
-import type { CellConfig, CellResult } from '../results/result-schema';
+import { paperDatasetOf, type CellConfig, type CellResult } from '../results/result-schema';
 import { writeFileAtomic } from '../train/atomic-write';
 import type { SplitDataset } from '../train/dataset-types';
-import { seedModelWeights } from '../train/model-weights';
+import { seedModelWeights, setOutputPrior } from '../train/model-weights';
 import type { ProgressEvent } from '../train/progress';
-import { trainModel } from '../train/train-model';
+import { describeConvergence, trainModel } from '../train/train-model';
 import { writeCaseOverlay } from './case-overlay';
 import { createLesionDetection } from '../inference/lesion-detection';
 import { cellLoss } from './cell-loss';
@@ -98,6 +98,7 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
   const data = await env.data(cell);
   const model = env.model(cell, data.inChannels);
   seedModelWeights(model, cell.seed);
+  if (cell.training.outputPrior !== undefined) setOutputPrior(model, cell.training.outputPrior);
   const ckpt = checkpointDir(env.outDir, cell.cellId);
   const t = cell.training;
   try {
@@ -106,6 +107,7 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       dataset: data.dataset,
       loss: cellLoss(cell),
       epochs: t.epochs,
+      convergence: t.convergence,
       batchSize: t.batchSize,
       seed: cell.seed,
       augment: t.augment,
@@ -115,7 +117,7 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       shouldStop: env.shouldStop,
     });
     if (!trained.completed) throw new CellInterruptedError(cell.cellId);
-    const detection = createLesionDetection({ picai: cell.dataset === 'picai' || cell.dataset === 'phantom-picai' });
+    const detection = createLesionDetection({ picai: paperDatasetOf(cell.dataset) === 'picai' });
     const onCase = async (c: EvaluatedCase) => {
       await detection.onCase(c);
       if (env.overlays === false) return;
@@ -138,6 +140,9 @@ export async function runCell(cell: Cell, env: CellEnvironment): Promise<CellRes
       curve: trained.curve.map((c) => ({ epoch: c.epoch, trainLoss: c.trainLoss, valDice: c.valDice, seconds: c.seconds })),
       bestEpoch: trained.bestEpoch,
       ...(picai ? { picai } : {}),
+      ...(t.convergence
+        ? { convergence: { criterion: describeConvergence(t.convergence), converged: trained.converged === true, epochsTrained: trained.curve.length } }
+        : {}),
       timings: { totalSeconds: (Date.now() - start) / 1000, meanStepMs: trained.meanStepMs, steps: trained.steps },
       backend: env.backend ?? tf.getBackend(),
       versions: packageVersions(),

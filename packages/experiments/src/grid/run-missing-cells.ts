@@ -11,6 +11,8 @@ export interface RunMissingSettings {
   dir: string;
   /** Paths in the log line are shown relative to it; default: absolute. */
   repoRoot?: string;
+  /** A picai_labels root: PI-CAI cells train on `picai-masks` (as `afl grid --picai-labels DIR`). */
+  picaiLabels?: string;
 }
 
 export interface RunMissingCellsOptions {
@@ -40,9 +42,10 @@ const viewName = (view: PaperViewId) => (view === 'figure3' ? 'Figure 3' : `Tabl
  */
 export async function runMissingCells(view: PaperViewId, settings: RunMissingSettings, options: RunMissingCellsOptions = {}): Promise<RunMissingCellsResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const all = gridCells({ profile: settings.profile });
+  const picaiLabels = settings.picaiLabels !== undefined;
+  const all = gridCells({ profile: settings.profile, picaiLabels });
   const tables: TableId[] = [view];
-  const wanted = new Set(gridCells({ profile: settings.profile, tables }).map((c) => c.cellId));
+  const wanted = new Set(gridCells({ profile: settings.profile, tables, picaiLabels }).map((c) => c.cellId));
   const absent = () => all.filter((c) => wanted.has(c.cellId) && !cellFinished(settings.dir, c.cellId)).map((c) => c.cellId);
   let missing = absent();
   let ran = 0;
@@ -62,6 +65,6 @@ async function runCellsWithGrid(settings: RunMissingSettings, only: number[], lo
   // Loaded only here: the environment brings in the TF.js backend and the models.
   const { createEnvironment } = await import('./environment');
   const { runGrid } = await import('./run-grid');
-  const env = await createEnvironment({ profile: settings.profile, quiet: true });
-  await runGrid({ profile: settings.profile, outDir: settings.dir, only }, { ...env, log });
+  const env = await createEnvironment({ profile: settings.profile, quiet: true, picaiLabels: settings.picaiLabels });
+  await runGrid({ profile: settings.profile, outDir: settings.dir, only, picaiLabels: settings.picaiLabels !== undefined }, { ...env, log });
 }

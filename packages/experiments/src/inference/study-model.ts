@@ -1,5 +1,6 @@
 import { createModel } from '@afl/models';
 import { PROFILES } from '../config';
+import { paperDatasetOf } from '../results/result-schema';
 import { readFinishedCell } from '../grid/finished-cell';
 import { modelOptionsFor } from '../grid/model-options';
 import { writeModelWeights } from '../train/model-weights';
@@ -14,7 +15,7 @@ import { STUDY_CHANNELS } from './study-files';
 export function loadStudyModel(cellFile: string): StudyModel {
   const fn = 'loadStudyModel';
   const { cell, bestCheckpoint: best } = readFinishedCell(cellFile, (m) => new Error(`Error in ${fn}: ${m}.`));
-  const dataset = cell.dataset === 'brats' || cell.dataset === 'phantom-brats' ? 'brats' : 'picai';
+  const dataset = paperDatasetOf(cell.dataset);
   const profile = PROFILES[cell.profile];
   if (!profile) throw new Error(`Error in ${fn}: ${cellFile} names an unknown profile ${JSON.stringify(cell.profile)}.`);
   const model = createModel(cell.model, modelOptionsFor(cell, STUDY_CHANNELS[dataset].length, profile.modelSize));

@@ -293,7 +293,7 @@ function tableComparisons(
 export function comparisonsTable(comparisons: readonly TableComparison[], options: { resamples?: number; title?: string; metric?: Metric } = {}): ReportTable {
   const label = METRIC_LABELS[options.metric ?? comparisons[0]?.metric ?? 'dice'];
   const title = options.title ?? `Paired statistics on per-case ${label} (a − b, same caseId and seed)`;
-  const columns = ['table', 'setting', 'dataset', 'model', 'a', 'b', 'metric', 'pairs', 'nanPairs', 'unpaired', 'meanA', 'meanB', 'meanDiff', 'ciLower', 'ciUpper', 'ciLevel', 'statistic', 'pValue', 'method', 'nZero', 'paperDiff'];
+  const columns = ['table', 'setting', 'dataset', 'model', 'a', 'b', 'metric', 'pairs', 'nanPairs', 'unpaired', 'meanA', 'meanB', 'meanDiff', 'ciLower', 'ciUpper', 'ciLevel', 'statistic', 'pValue', 'method', 'nZero', 'minDetectable', 'mdCases', 'paperDiff'];
   const rows = comparisons.map((c) => ({ ...c, table: `table${c.table}` }));
   const multiSetting = new Set(rows.map((r) => r.setting)).size > 1;
   const display: DisplayColumn[] = [
@@ -308,6 +308,7 @@ export function comparisonsTable(comparisons: readonly TableComparison[], option
     { label: 'mean Δ', align: 'right', value: (r) => formatSigned(r.meanDiff) },
     { label: '95 % CI', align: 'right', value: (r) => (Number.isNaN(r.ciLower) ? '—' : `[${formatSigned(r.ciLower)}, ${formatSigned(r.ciUpper)}]`) },
     { label: 'Wilcoxon p', align: 'right', value: (r) => (r.method === 'none' ? 'n/a' : `${formatP(r.pValue)} (${r.method})`) },
+    { label: 'detectable Δ', align: 'right', value: (r) => (Number.isNaN(r.minDetectable) ? '—' : `±${formatNumber(r.minDetectable)} (${r.mdCases} cases)`) },
     { label: 'paper Δ', align: 'right', value: (r) => formatSigned(r.paperDiff) },
   ];
   return new ReportTable({
@@ -319,6 +320,7 @@ export function comparisonsTable(comparisons: readonly TableComparison[], option
       'Wilcoxon signed-rank test, two-sided, on the per-case differences; zero differences dropped (scipy\'s default zero_method "wilcox"); exact null distribution when ≤ 25 non-zero differences without ties, otherwise the normal approximation with tie correction and no continuity correction.',
       `CI: ${Math.round((comparisons[0]?.ciLevel ?? 0.95) * 100)} % percentile bootstrap of the mean difference (B = ${options.resamples ?? 2000} resamples, seeded: reruns give the same interval).`,
       `Pairs are the same case (caseId) evaluated with the same seed, within one setting, dataset and model; pairs where either ${label} is NaN are dropped and counted.`,
+      'Power: "detectable Δ" is the smallest true mean difference the comparison would detect with 80 % power (two-sided α 0.05): (z₀.₉₇₅ + z₀.₈) · SD / √(n · 3/π), over the per-case means of the differences (seeds of a case are not independent, so n counts cases) and discounted by the Wilcoxon test\'s efficiency 3/π. A smaller |mean Δ| than this is not evidence of no effect.',
     ],
   });
 }

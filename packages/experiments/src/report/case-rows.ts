@@ -1,5 +1,5 @@
 import { LOSS_LABELS } from '../paper/tables';
-import type { AblationFlags, CellResult, LossName } from '../results/result-schema';
+import { DATASET_NAMES, paperDatasetOf, type AblationFlags, type CellResult, type DatasetName, type LossName } from '../results/result-schema';
 
 /** Which metric values a report shows: the hard metrics (default) or the authors' soft versions (`CaseResult.soft`). */
 export type MetricView = 'hard' | 'soft';
@@ -45,8 +45,9 @@ export function settingOf(result: CellResult): string {
   return `${c.profile} · ${c.protocol} · ${c.spatialDims}-D`;
 }
 
+/** The paper's dataset a cell's dataset stands in for (`phantom-picai` and `picai-masks`: `picai`). */
 export function datasetBaseOf(dataset: string): string {
-  return dataset.startsWith('phantom-') ? dataset.slice('phantom-'.length) : dataset;
+  return (DATASET_NAMES as readonly string[]).includes(dataset) ? paperDatasetOf(dataset as DatasetName) : dataset;
 }
 
 export function ablationOf(result: CellResult): AblationFlags | null {

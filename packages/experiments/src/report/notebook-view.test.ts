@@ -29,10 +29,11 @@ describe('notebookSettings', () => {
     assert.equal(s.dir, path.join(cwd, 'out'));
     assert.equal(s.runMissing, true);
     assert.equal(notebookSettings({ cwd, env: { AFL_RUN_MISSING: 'yes' } }).runMissing, false);
+    assert.equal(notebookSettings({ cwd, env: { AFL_PICAI_LABELS: 'labels' } }).picaiLabels, path.join(cwd, 'labels'));
   });
 
   it('rejects an unknown profile', () => {
-    assert.throws(() => notebookSettings({ env: { AFL_PROFILE: 'fast' } }), /Error in notebookSettings: AFL_PROFILE must be one of smoke, quick, paper, got "fast"/);
+    assert.throws(() => notebookSettings({ env: { AFL_PROFILE: 'fast' } }), /Error in notebookSettings: AFL_PROFILE must be one of smoke, quick, standard, paper, got "fast"/);
   });
 });
 

@@ -29,6 +29,8 @@ export interface NotebookSettings {
   repoRoot: string;
   /** Run the missing cells of the notebook's table before showing it. */
   runMissing: boolean;
+  /** `AFL_PICAI_LABELS`: a picai_labels root; missing PI-CAI cells then train on `picai-masks`. */
+  picaiLabels?: string;
 }
 
 export interface NotebookSettingsOptions {
@@ -40,7 +42,8 @@ export interface NotebookSettingsOptions {
 
 /**
  * The settings of a notebook from its environment: `AFL_PROFILE` (default `quick`), `AFL_RESULTS` (default
- * `<repo>/results/<profile>`, a relative path taken from the working directory) and `AFL_RUN_MISSING=1`. The
+ * `<repo>/results/<profile>`, a relative path taken from the working directory), `AFL_RUN_MISSING=1` and
+ * `AFL_PICAI_LABELS` (a picai_labels root for the PI-CAI cells that are run, relative to the working directory). The
  * repository root is the first folder at or above the working directory whose `package.json` has `workspaces`.
  *
  * @example const settings = notebookSettings(); // { profile: 'quick', dir: '/…/afl/results/quick', … }
@@ -54,7 +57,8 @@ export function notebookSettings(options: NotebookSettingsOptions = {}): Noteboo
   }
   const repoRoot = findRepoRoot(cwd) ?? cwd;
   const dir = env.AFL_RESULTS ? path.resolve(cwd, env.AFL_RESULTS) : path.join(repoRoot, 'results', profile);
-  return { profile, dir, repoRoot, runMissing: env.AFL_RUN_MISSING === '1' };
+  const picaiLabels = env.AFL_PICAI_LABELS ? path.resolve(cwd, env.AFL_PICAI_LABELS) : undefined;
+  return { profile, dir, repoRoot, runMissing: env.AFL_RUN_MISSING === '1', ...(picaiLabels ? { picaiLabels } : {}) };
 }
 
 function findRepoRoot(start: string): string | undefined {

@@ -1,4 +1,5 @@
 import { bootstrapMeanCI } from '../stats/bootstrap-mean-ci';
+import { minDetectableDifference } from '../stats/min-detectable-difference';
 import { wilcoxonSignedRank } from '../stats/wilcoxon-signed-rank';
 import type { CaseRow, Metric } from './case-rows';
 
@@ -33,6 +34,12 @@ export interface PairedStatistics {
   method: 'exact' | 'approx' | 'none';
   /** Zero differences dropped by the Wilcoxon test. */
   nZero: number;
+  /**
+   * Power: the smallest mean difference this comparison detects with 80 % power at alpha 0.05, over the
+   * per-case means of the differences (`minDetectableDifference`), and the number of cases it rests on.
+   */
+  minDetectable: number;
+  mdCases: number;
 }
 
 /**
@@ -49,6 +56,7 @@ export function pairedComparison(a: readonly CaseRow[], b: readonly CaseRow[], o
   for (const r of b) if (!bByKey.has(key(r))) bByKey.set(key(r), r);
   const xs: number[] = [];
   const ys: number[] = [];
+  const caseIds: string[] = [];
   let nanPairs = 0;
   let matched = 0;
   const used = new Set<string>();
@@ -66,11 +74,13 @@ export function pairedComparison(a: readonly CaseRow[], b: readonly CaseRow[], o
     }
     xs.push(x);
     ys.push(y);
+    caseIds.push(r.caseId);
   }
   const diffs = xs.map((x, i) => x - ys[i]);
   const mean = (v: number[]) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN);
   const ci = bootstrapMeanCI(diffs, { resamples: options.resamples, seed: options.seed });
   const w = wilcoxonSignedRank(diffs);
+  const md = minDetectableDifference(diffs.map((diff, i) => ({ caseId: caseIds[i], diff })));
   return {
     metric,
     pairs: diffs.length,
@@ -86,5 +96,7 @@ export function pairedComparison(a: readonly CaseRow[], b: readonly CaseRow[], o
     pValue: w.pValue,
     method: w.method,
     nZero: w.nZero,
+    minDetectable: md.value,
+    mdCases: md.cases,
   };
 }

@@ -332,8 +332,9 @@ describe('writeReport', () => {
     assert.deepEqual(out.files.csv.map((f) => path.basename(f)), [
       'table1.csv', 'table2.csv', 'table3.csv', 'table4.csv', 'table5.csv', 'figure3.csv', 'paired.csv',
       'detection1.csv', 'detection2.csv', 'detection3.csv', 'detection4.csv', 'detection5.csv',
-      'table1-soft.csv', 'table2-soft.csv', 'table3-soft.csv', 'table4-soft.csv', 'table5-soft.csv',
+      'table1-soft.csv', 'table2-soft.csv', 'table3-soft.csv', 'table4-soft.csv', 'table5-soft.csv', 'convergence.csv',
     ]);
+    assert.match(md, /## Convergence: how each cell stopped[\s\S]*No cell recorded a convergence criterion/);
     for (const f of out.files.csv) assert.ok(fs.readFileSync(f, 'utf8').split('\n').length >= 2, f);
     const svg = fs.readFileSync(out.files.figure3Svg, 'utf8');
     assert.match(svg, /^<svg/);
@@ -344,7 +345,7 @@ describe('writeReport', () => {
     assert.ok(html.includes('Plotly.newPlot'));
     assert.ok(html.length < 100_000);
     assert.ok(fs.statSync(out.files.plotlyJs!).size > 1_000_000);
-    assert.equal(out.written.length, 1 + 17 + 4 + 1 + 5);
+    assert.equal(out.written.length, 1 + 18 + 4 + 1 + 5);
     for (const id of [1, 2, 3, 4, 5]) {
       assert.ok(md.includes(`](curves-table${id}.svg)`), `report.md links curves-table${id}.svg`);
       const curves = fs.readFileSync(path.join(dir, 'report', `curves-table${id}.svg`), 'utf8');

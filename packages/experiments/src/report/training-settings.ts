@@ -18,7 +18,7 @@ export function trainingSettingsTable(results: readonly CellResult[]): ReportTab
       rows.push({
         who: `paper (${name === 'paper' ? 'section 4.3' : "authors' code"})`, dataset: ds, learningRate: p.learningRate, momentum: p.momentum, nesterov: p.nesterov,
         weightDecay: p.weightDecay, epochs: p.epochs, batchSize: 1, crop: PAPER_DATA[ds].inputShape.join(' × '), augment: p.augment,
-        valCases: PAPER_DATA[ds].cases.val, steps: PAPER_DATA[ds].cases.train * p.epochs, cells: NaN,
+        valCases: PAPER_DATA[ds].cases.val, steps: PAPER_DATA[ds].cases.train * p.epochs, cells: NaN, prior: NaN,
       });
     }
   }
@@ -32,9 +32,10 @@ export function trainingSettingsTable(results: readonly CellResult[]): ReportTab
     const steps = list.map((r) => r.timings?.steps).filter((s): s is number => typeof s === 'number');
     rows.push({
       who: `ours: ${key.split('|')[0]}`, dataset: list[0].config.dataset, learningRate: t.learningRate, momentum: t.momentum, nesterov: t.nesterov,
-      weightDecay: t.weightDecay, epochs: t.epochs, batchSize: t.batchSize, crop: t.inputShape.join(' × '), augment: t.augment,
+      weightDecay: t.weightDecay, epochs: t.convergence ? `≤ ${t.epochs}, until converged` : t.epochs, batchSize: t.batchSize, crop: t.inputShape.join(' × '), augment: t.augment,
       valCases: list[0].cases.filter((c) => c.split === 'val').length,
       steps: steps.length ? Math.round(steps.reduce((a, b) => a + b, 0) / steps.length) : NaN, cells: list.length,
+      prior: t.outputPrior ?? 0.5,
     });
   }
   const text = (k: string) => (r: Record<string, any>) => (typeof r[k] === 'number' ? (Number.isFinite(r[k]) ? String(r[k]) : '') : String(r[k]));
@@ -53,12 +54,14 @@ export function trainingSettingsTable(results: readonly CellResult[]): ReportTab
       { label: 'batch', align: right, value: text('batchSize') },
       { label: 'input crop [D × H × W]', value: text('crop') },
       { label: 'augmentation', value: (r) => (r.augment ? 'yes' : 'no') },
+      { label: 'initial p', align: right, value: text('prior') },
       { label: 'val cases', align: right, value: text('valCases') },
       { label: 'SGD steps per cell', align: right, value: text('steps') },
       { label: 'cells', align: right, value: text('cells') },
     ],
     notes: [
       "The paper's steps per cell are its training cases × epochs at batch 1; ours are what the result files record (mean over the cells of the row). Model widths of our profiles other than `paper` are smaller than the paper's (see the profile in `packages/experiments/src/config.ts`).",
+      "Initial p: the tumour probability every voxel starts at (output-bias prior initialisation, as RetinaNet's focal-loss paper does; 0.5 is the default initialisation; the paper does not say). \"Until converged\": the cell stops by the criterion of the convergence table below.",
     ],
   });
 }

@@ -1,4 +1,5 @@
 import { displayPath } from './display-path';
+import { convergenceTable } from './convergence-table';
 import { trainingSettingsTable } from './training-settings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -135,6 +136,8 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   if (metrics === 'soft') lines.push('', SOFT_RATES_NOTE);
   lines.push('');
   lines.push(trainingSettingsTable(loaded.results).toMarkdown({ heading: 2 }));
+  const convergence = convergenceTable(loaded.results);
+  writeCsv('convergence.csv', convergence.toCSV());
   lines.push(report.toMarkdown({ heading: 2 }));
   lines.push('## Figures', '');
   lines.push('![Figure 3: relative Dice gain of A-FL over FL per group, with bootstrap 95 % CIs](figure3-gain.svg)', '');
@@ -156,6 +159,7 @@ export function writeReport(options: WriteReportOptions): WriteReportResult {
   for (const key of [...PAPER_TABLE_IDS.map((id) => `table${id}` as const), 'figure3' as const]) {
     lines.push(report.galleries[key].toMarkdown({ heading: 3, relativeTo: outDir }));
   }
+  lines.push(convergence.toMarkdown({ heading: 2 }));
   lines.push(`## Appendix: Tables 1–5 with ${viewName(other)}`, '');
   if (other === 'soft') lines.push(SOFT_RATES_NOTE, '');
   for (const id of PAPER_TABLE_IDS) lines.push(otherView.tables[`table${id}`].toMarkdown({ heading: 3 }));

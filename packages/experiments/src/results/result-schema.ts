@@ -10,16 +10,24 @@ import type { ModelName } from '@afl/models';
 /** Names accepted by `@afl/core`'s `createLoss` (its `LOSS_NAMES`) and by `@afl/models`' `createModel` (`MODEL_NAMES`). */
 export type { LossName, ModelName };
 
-/** The datasets a cell trains on. `phantom-*` are the built-in procedural datasets of `@afl/datasets`. */
-export const DATASET_NAMES = ['phantom-picai', 'phantom-brats', 'picai', 'brats'] as const;
+/**
+ * The datasets a cell trains on. `phantom-*` are the built-in procedural datasets of `@afl/datasets`; `picai-masks`
+ * the real picai_labels lesion and gland masks with simulated bpMRI around them (`--picai-labels DIR`).
+ */
+export const DATASET_NAMES = ['phantom-picai', 'phantom-brats', 'picai', 'brats', 'picai-masks'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/** Which of the paper's two datasets a cell's dataset stands in for. */
+export function paperDatasetOf(dataset: DatasetName): 'picai' | 'brats' {
+  return dataset === 'brats' || dataset === 'phantom-brats' ? 'brats' : 'picai';
+}
 
 /** The protocols (their settings: `PROTOCOLS` of `src/paper/protocols.ts`). */
 export const PROTOCOL_NAMES = ['paper', 'authors-code'] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 
 /** The grid's profiles (their settings: `PROFILES` of `src/config.ts`). */
-export const PROFILE_NAMES = ['smoke', 'quick', 'paper'] as const;
+export const PROFILE_NAMES = ['smoke', 'quick', 'standard', 'paper'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** A-FL's ablation switches (Table 5). Absent for losses other than `afl`. */
@@ -53,6 +61,10 @@ export interface CellConfig {
     inputShape: number[];
     outChannels: 1 | 2;
     augment: boolean;
+    /** Tumour probability every voxel starts at (the output bias, RetinaNet's prior initialisation); absent: 0.5. */
+    outputPrior?: number;
+    /** Early stopping once converged (the profile's criterion); absent: all `epochs` are trained. */
+    convergence?: { patience: number; minDelta: number; minEpochs: number; floor: number; window: number };
   };
 }
 
@@ -130,6 +142,11 @@ export interface CellResult {
   bestEpoch: number;
   /** PI-CAI's lesion-level metrics, for cells on PI-CAI or its phantom; absent elsewhere and in older files. */
   picai?: CellPicaiMetrics;
+  /**
+   * How training ended, for cells with a convergence criterion: the criterion in words, whether it stopped the run
+   * (false: the epoch limit came first) and the last epoch trained.
+   */
+  convergence?: { criterion: string; converged: boolean; epochsTrained: number };
   timings: { totalSeconds: number; meanStepMs: number; steps: number };
   backend: string;
   versions: Record<string, string>;

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { bootstrapMeanCI } from './bootstrap-mean-ci';
 import { meanStd } from './mean-std';
+import { minDetectableDifference } from './min-detectable-difference';
 import { mulberry32 } from './mulberry32';
 import { erfc, normalCdf } from './normal-cdf';
 import { quantileSorted } from './quantile-sorted';
@@ -176,5 +177,24 @@ describe('bootstrapMeanCI', () => {
     assert.throws(() => bootstrapMeanCI([1], { level: 1 }), /level must be a number in \(0, 1\), got 1/);
     assert.throws(() => bootstrapMeanCI([1, NaN]), /values must be finite .* got NaN at index 1/);
     assert.ok(Number.isNaN(bootstrapMeanCI([]).lower));
+  });
+});
+
+describe('minDetectableDifference', () => {
+  it('averages seeds per case, then (z.975 + z.8) sd / sqrt(n 3/pi) (hand-worked in Python)', () => {
+    const two = minDetectableDifference([{ caseId: 'a', diff: 0.1 }, { caseId: 'b', diff: -0.1 }]);
+    assert.ok(Math.abs(two.value - 0.2866936978283089) < 1e-12, String(two.value));
+    // case means 0.1, -0.1, 0.3 (sd 0.2); the NaN difference is skipped
+    const three = minDetectableDifference([
+      { caseId: 'a', diff: 0.2 },
+      { caseId: 'a', diff: 0 },
+      { caseId: 'b', diff: -0.1 },
+      { caseId: 'c', diff: 0.3 },
+      { caseId: 'c', diff: NaN },
+    ]);
+    assert.equal(three.cases, 3);
+    assert.ok(Math.abs(three.sd - 0.2) < 1e-12);
+    assert.ok(Math.abs(three.value - 0.3310453672322867) < 1e-12, String(three.value));
+    assert.ok(Number.isNaN(minDetectableDifference([{ caseId: 'a', diff: 0.5 }, { caseId: 'a', diff: 0.1 }]).value));
   });
 });

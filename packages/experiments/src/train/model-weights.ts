@@ -55,3 +55,24 @@ export function seedModelWeights(model: LayersModel, seed: number): void {
     t.dispose();
   });
 }
+
+/**
+ * RetinaNet's prior initialisation (Lin et al. 2017, section 4.1): sets the output layer's bias so that every voxel
+ * starts at tumour probability `prior` (1 channel: `logit(prior)`; 2 channels: background `-logit(prior)`, tumour
+ * `logit(prior)`). Without it the rare-foreground losses spend their first hundreds of steps pushing the whole
+ * volume from 0.5 towards background. Throws when the model's last weighted layer has no bias.
+ */
+export function setOutputPrior(model: LayersModel, prior: number): void {
+  if (!(prior > 0 && prior < 1)) throw new Error(`Error in setOutputPrior: prior must be in (0, 1), got ${prior}.`);
+  const layer = [...model.layers].reverse().find((l) => l.weights.length > 0);
+  const bias = layer?.weights.find((w) => /bias/i.test(w.originalName));
+  if (!layer || !bias || bias.shape.length !== 1) {
+    throw new Error(`Error in setOutputPrior: the output layer ${layer?.name ?? '(none)'} of ${model.name} has no bias to initialise.`);
+  }
+  const logit = Math.log(prior / (1 - prior));
+  const channels = bias.shape[0] as number;
+  const values = channels === 1 ? [logit] : Array.from({ length: channels }, (_, c) => (c === channels - 1 ? logit : -logit));
+  const t = tf.tensor1d(values);
+  bias.write(t);
+  t.dispose();
+}

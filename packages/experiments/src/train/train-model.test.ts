@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { diceLoss } from '@afl/core';
 import { toyDataset, toyModel, weightsHash } from '../testing/toy';
-import { TrainingDivergedError, trainModel } from './train-model';
+import { convergenceOf, TrainingDivergedError, trainModel } from './train-model';
 import { SgdOptimizer } from './sgd';
 
 const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `afl-${name}-`));
@@ -115,5 +115,54 @@ describe('trainModel', () => {
     );
     assert.ok(fs.existsSync(path.join(dir, 'last.ckpt')));
     model.dispose();
+  });
+
+  it('stops once validation Dice has plateaued for `patience` epochs, and not while it is below the floor', async () => {
+    // A loss with zero gradient and no weight decay leaves the weights (all but batch norm's running statistics), hence
+    // validation Dice, nearly constant: epoch 1 sets the best, epochs 2 and 3 do not beat it by 0.01, so patience 2
+    // stops after epoch 3.
+    const still = (m: tf.Tensor, l: tf.Tensor) => tf.mul(tf.sum(l), 0) as tf.Scalar;
+    const frozen = { ...sgd, weightDecay: 0 };
+    const criterion = { patience: 2, minDelta: 0.01, minEpochs: 1, floor: 0, window: 1 };
+    const m1 = toyModel(5);
+    const stopped = await trainModel({ model: m1, dataset: toyDataset(), loss: still, epochs: 8, seed: 2, optimizer: frozen, convergence: criterion });
+    assert.equal(stopped.curve.length, 3);
+    assert.equal(stopped.converged, true);
+    assert.ok(stopped.curve.every((c) => Math.abs(c.valDice - stopped.curve[0].valDice) < 0.01));
+    const m2 = toyModel(5);
+    const dice = stopped.curve[0].valDice;
+    const capped = await trainModel({ model: m2, dataset: toyDataset(), loss: still, epochs: 5, seed: 2, optimizer: frozen, convergence: { ...criterion, floor: dice + 0.5 } });
+    assert.equal(capped.curve.length, 5);
+    assert.equal(capped.converged, false);
+    const m3 = toyModel(5);
+    const late = await trainModel({ model: m3, dataset: toyDataset(), loss: still, epochs: 8, seed: 2, optimizer: frozen, convergence: { ...criterion, minEpochs: 6 } });
+    assert.equal(late.curve.length, 6);
+    [m1, m2, m3].forEach((m) => m.dispose());
+  });
+
+  it('judges convergence on the moving mean of the curve (hand-worked)', () => {
+    const c = { patience: 3, minDelta: 0.01, minEpochs: 4, floor: 0.2, window: 2 };
+    // smoothed: 0, 0.15, 0.3, 0.3, 0.315, 0.33, 0.31: improvements (>= best + 0.01) at epochs 1, 2, 3, 5, 6
+    const curve = [0, 0.3, 0.3, 0.3, 0.33, 0.33, 0.29];
+    assert.deepEqual(convergenceOf(curve.slice(0, 4), c), { converged: false, lastImprovementEpoch: 3 });
+    assert.deepEqual(convergenceOf(curve, c), { converged: false, lastImprovementEpoch: 6 });
+    assert.deepEqual(convergenceOf([...curve, 0.3, 0.3], c), { converged: true, lastImprovementEpoch: 6 });
+    // never above the floor: not converged however flat
+    assert.equal(convergenceOf([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], c).converged, false);
+  });
+
+  it('resumes a converged run without training further', async () => {
+    const still = (m: tf.Tensor, l: tf.Tensor) => tf.mul(tf.sum(l), 0) as tf.Scalar;
+    const dir = tmp('converged');
+    const options = { dataset: toyDataset(), loss: still, epochs: 8, seed: 2, optimizer: { ...sgd, weightDecay: 0 }, checkpointDir: dir, convergence: { patience: 1, minDelta: 0.01, minEpochs: 1, floor: 0, window: 1 } };
+    const m1 = toyModel(6);
+    const first = await trainModel({ ...options, model: m1 });
+    const m2 = toyModel(6);
+    const again = await trainModel({ ...options, model: m2 });
+    assert.equal(first.curve.length, 2);
+    assert.equal(again.curve.length, 2);
+    assert.equal(again.resumed, true);
+    assert.equal(again.converged, true);
+    [m1, m2].forEach((m) => m.dispose());
   });
 });

@@ -17,6 +17,49 @@ export interface EpochSummary {
   seconds: number;
 }
 
+/**
+ * When training counts as converged: validation Dice has stopped improving. The curve is smoothed by a moving mean
+ * over `window` epochs (single epochs of batch-1 training are noisy); after at least `minEpochs`, the run stops once
+ * `patience` epochs have passed without the smoothed Dice beating its best by `minDelta`, provided the best raw Dice
+ * has reached `floor` (a model still predicting nothing has not converged, it has not started). A run that reaches
+ * its epoch limit first is reported as not converged. The evaluated checkpoint is still the best raw epoch.
+ */
+export interface ConvergenceCriterion {
+  patience: number;
+  minDelta: number;
+  minEpochs: number;
+  floor: number;
+  window: number;
+}
+
+/** One sentence stating a criterion, as result files and reports record it. */
+export function describeConvergence(c: ConvergenceCriterion): string {
+  return (
+    `stop when the ${c.window}-epoch moving mean of validation Dice has not beaten its best by >= ${c.minDelta} for ` +
+    `${c.patience} epochs (after >= ${c.minEpochs} epochs, once the best Dice is >= ${c.floor}); a run reaching its ` +
+    'epoch limit first has not converged'
+  );
+}
+
+/** Whether a validation-Dice curve (epoch 1 first) has converged by `criterion`, and its last smoothed improvement. */
+export function convergenceOf(valDice: readonly number[], criterion: ConvergenceCriterion): { converged: boolean; lastImprovementEpoch: number } {
+  let best = -Infinity;
+  let lastImprovementEpoch = 0;
+  valDice.forEach((_, i) => {
+    const from = Math.max(0, i + 1 - criterion.window);
+    const recent = valDice.slice(from, i + 1);
+    const smoothed = recent.reduce((a, b) => a + b, 0) / recent.length;
+    if (lastImprovementEpoch === 0 || smoothed >= best + criterion.minDelta) {
+      best = smoothed;
+      lastImprovementEpoch = i + 1;
+    }
+  });
+  const epoch = valDice.length;
+  const converged =
+    epoch >= criterion.minEpochs && epoch - lastImprovementEpoch >= criterion.patience && Math.max(...valDice) >= criterion.floor;
+  return { converged, lastImprovementEpoch };
+}
+
 export interface TrainModelOptions {
   model: LayersModel;
   dataset: SplitDataset;
@@ -25,7 +68,10 @@ export interface TrainModelOptions {
    * has `prepare` (A-FL from `createLoss`), it is awaited once per batch before the step and its bound loss used.
    */
   loss: LossFunction;
+  /** The epoch limit (with `convergence`, the run may stop before it). */
   epochs: number;
+  /** Stop early once converged (see {@link ConvergenceCriterion}); default: train all `epochs`. */
+  convergence?: ConvergenceCriterion;
   batchSize?: number;
   seed: number;
   augment?: boolean;
@@ -57,6 +103,8 @@ export interface TrainModelResult {
   resumed: boolean;
   /** False when `stopAfterSteps` ended the call early. */
   completed: boolean;
+  /** With `convergence`: whether the criterion stopped the run (false: it reached the epoch limit). */
+  converged?: boolean;
 }
 
 /** Stops a run whose loss or weights stopped being finite. */
@@ -85,6 +133,8 @@ interface CheckpointMeta {
   curve: EpochSummary[];
   bestEpoch: number;
   bestValDice: number;
+  /** Set when the convergence criterion stopped the run. */
+  converged?: boolean;
   optimizerStep: number;
   bufferPresent: boolean[];
   stepsPerEpoch: number | null;
@@ -195,7 +245,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     await saveCheckpoint(lastFile, model, optimizer, meta);
   };
   let stepsThisCall = 0;
-  for (; meta.epoch <= epochs; ) {
+  const criterion = options.convergence;
+  for (; meta.epoch <= epochs && !meta.converged; ) {
     const epoch = meta.epoch;
     let step = 0;
     for await (const batch of epochBatches(dataset, { batchSize, seed: deriveSeed(seed, epoch), augment })) {
@@ -257,6 +308,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       bestWeights = await readModelWeights(model);
       if (bestFile) writeTensorFile(bestFile, { epoch, valDice }, bestWeights);
     }
+    if (criterion && convergenceOf(meta.curve.map((c) => c.valDice), criterion).converged) meta.converged = true;
     meta.epoch = epoch + 1;
     meta.stepInEpoch = 0;
     meta.epochLossSum = 0;
@@ -273,5 +325,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     meanStepMs: meta.stepTimeSum / Math.max(meta.stepCount, 1),
     resumed,
     completed: true,
+    ...(criterion ? { converged: meta.converged === true } : {}),
   };
 }
