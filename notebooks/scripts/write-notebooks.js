@@ -7,7 +7,9 @@ const path = require('node:path');
 
 const env = 'The results come from env `AFL_PROFILE` (default `quick`) and `AFL_RESULTS` (default `<repo>/results/<profile>`); ' +
   'with `AFL_RUN_MISSING=1` the cells of the grid that this view needs and that have no result yet are run first. ' +
-  'On the built-in phantom data (profiles `smoke` and `quick`) only the direction of the paper\'s differences can be compared, not their size.';
+  'The committed outputs are those of the `standard` profile (`AFL_PROFILE=standard`; its results are committed in ' +
+  '`results/standard/`). On phantom or simulated data (profiles `smoke`, `quick` and `standard`) the paper\'s ' +
+  'differences can be compared in direction, not in size.';
 
 // Each view's file, heading and the paper's claim: the paper spec of @afl/experiments (src/paper/tables.ts; build first).
 const VIEWS = require('@afl/experiments').notebookSpecs();

@@ -1,7 +1,7 @@
 import { DATASET_LABELS, PAPER_VIEWS, type PaperDataset } from '../paper/tables';
 import type { Figure3Result } from './figure3';
 import type { PaperTableId, TableComparison } from './build-paper-table';
-import { METRIC_LABELS, type Metric } from './case-rows';
+import { datasetBaseOf, METRIC_LABELS, type Metric } from './case-rows';
 import type { PaperTables } from './load-paper-tables';
 import type { ReportTable } from './report-table';
 import { formatP, formatSigned } from './report-table';
@@ -18,10 +18,10 @@ export interface AgreementInput {
 const yesNo = (x: number) => (Number.isNaN(x) ? 'n/a' : x > 0 ? 'yes' : x < 0 ? 'no' : 'tie');
 const verdict = (paper: number, ours: number) =>
   Number.isNaN(paper) || Number.isNaN(ours) ? '' : Math.sign(paper) === Math.sign(ours) ? ' → agrees' : ' → disagrees';
-/** `PI-CAI` for `picai` and `phantom-picai`, `BraTS` for `brats` and `phantom-brats`. */
+/** `PI-CAI` for `picai`, `phantom-picai` and `picai-masks`; `BraTS` for `brats` and `phantom-brats`. */
 const datasetName = (d: string) => {
-  const base = (Object.keys(DATASET_LABELS) as PaperDataset[]).find((k) => d.endsWith(k));
-  return base ? DATASET_LABELS[base] : d;
+  const base = datasetBaseOf(d);
+  return base in DATASET_LABELS ? DATASET_LABELS[base as PaperDataset] : d;
 };
 /** The dataset a view states its claim on (its first). */
 const viewDataset = (id: keyof typeof PAPER_VIEWS) => datasetName(PAPER_VIEWS[id].datasets[0]);
@@ -30,7 +30,9 @@ function ours(c: TableComparison): string {
   if (c.pairs === 0) return 'n/a (no paired cases)';
   const ci = Number.isNaN(c.ciLower) ? '' : `, 95 % CI [${formatSigned(c.ciLower)}, ${formatSigned(c.ciUpper)}]`;
   const p = formatP(c.pValue);
-  return `${yesNo(c.meanDiff)} (${formatSigned(c.meanDiff)}, p ${p.startsWith('<') ? p : `= ${p}`}${ci}, ${c.pairs} pairs)`;
+  // Power beside a non-significant difference: how large an effect these pairs could have shown.
+  const power = !(c.pValue < 0.05) && Number.isFinite(c.minDetectable) ? `; detectable ±${c.minDetectable.toFixed(3)} over ${c.mdCases} cases` : '';
+  return `${yesNo(c.meanDiff)} (${formatSigned(c.meanDiff)}, p ${p.startsWith('<') ? p : `= ${p}`}${ci}, ${c.pairs} pairs${power})`;
 }
 
 /** Where a comparison came from, when a table has several settings or models. */
