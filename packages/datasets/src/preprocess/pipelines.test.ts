@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readVolumeSync } from '../io/read-volume';
 import { sharedForTest } from '@afl/core/testing';
+import { paperCropMask } from '../phantom/paper-crop-mask';
 import { preprocessBratsCase, preprocessPicaiCase } from './pipelines';
 
 const shared = sharedForTest('data').path;
@@ -24,6 +25,12 @@ test('preprocessPicaiCase: paper and authors-code pipelines on the shared Prosta
   const fg = paper.mask.reduce((s, v) => s + v, 0);
   assert.equal(fg, 356); // the same count as paperCropMask gives for this case
   assert.ok(paper.image.every((v) => Number.isFinite(v)));
+  // a tighter gland margin (the CPU profiles' 16) crops closer: the lesion covers more of the same grid, and the count
+  // is the one paperCropMask gives with that margin
+  const tight = preprocessPicaiCase(raw, { n4Channels: [], glandMargin: 16 });
+  const fgTight = tight.mask.reduce((s, v) => s + v, 0);
+  assert.equal(fgTight, paperCropMask(raw.label, raw.organ, { margin: 16 }).reduce((s, v) => s + v, 0));
+  assert.ok(fgTight > fg, `${fgTight} vs ${fg}`);
   const authors = preprocessPicaiCase(raw, { pipeline: 'authors-code' });
   assert.deepEqual(authors.shape, [24, 128, 160]);
   assert.ok(authors.mask.some((v) => v === 1));

@@ -38,6 +38,8 @@ export interface PipelineOptions {
    * 155 x 224 x 224; BraTS authors-code: resize after the 144 x 224 x 224 crop), e.g. a smaller training profile.
    */
   outputShape?: readonly number[];
+  /** `'paper'` PI-CAI: margin around the gland box, voxels of the 0.5 x 0.5 x 3 mm grid per side. Default 30 (the paper's). */
+  glandMargin?: number;
 }
 
 function check(fn: string, raw: RawCase): string[] {
@@ -166,7 +168,7 @@ export function preprocessPicaiCase(raw: RawCase, options: PipelineOptions = {})
   let org = prep(gland);
   if (org) {
     const all = [...vols, ...(lab ? [lab] : []), org];
-    const cropped = cropToMask(all, org, { margin: 30 }).volumes;
+    const cropped = cropToMask(all, org, { margin: options.glandMargin ?? 30 }).volumes;
     vols = cropped.slice(0, vols.length);
     if (lab) lab = cropped[vols.length];
     org = cropped[cropped.length - 1];

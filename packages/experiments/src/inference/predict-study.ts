@@ -26,6 +26,8 @@ export interface StudyModel {
   outputShape: number[];
   /** Network input window: `[D, H, W]` (3-D) or `[H, W]` (2-D, predicted slice by slice). */
   roiSize: number[];
+  /** PI-CAI: margin around the gland box, as in training (the profile's crop; default the paper's 30 voxels). */
+  glandMargin?: number;
   /** A name for messages (the cell id). */
   label?: string;
 }
@@ -33,8 +35,9 @@ export interface StudyModel {
 /** Options of {@link predictStudy}. */
 export interface PredictStudyOptions {
   /**
-   * PI-CAI whole-gland mask on the T2W grid (e.g. picai_labels' AI masks). The paper's pipeline crops to its box + 30
-   * voxels, as in training; without it the whole field of view is resized to the training crop.
+   * PI-CAI whole-gland mask on the T2W grid (e.g. picai_labels' AI masks). The paper's pipeline crops to its box + the
+   * training margin (the paper's 30 voxels; the CPU profiles' 16), as in training; without it the whole field of view
+   * is resized to the training crop.
    */
   gland?: string;
   /** Probability above which a voxel is lesion. Default 0.5. */
@@ -68,8 +71,13 @@ function inputChannels(model: LayersModel): number {
 }
 
 /** Runs the study's dataset pipeline, keeping the preprocessed grid's affine. */
-export function preprocessStudy(spec: Pick<StudyModel, 'dataset' | 'pipeline' | 'outputShape'>, raw: RawCase, n4Channels?: string[]): SegmentationCase {
-  const options = { pipeline: spec.pipeline, outputShape: spec.outputShape, ...(n4Channels ? { n4Channels } : {}) };
+export function preprocessStudy(spec: Pick<StudyModel, 'dataset' | 'pipeline' | 'outputShape' | 'glandMargin'>, raw: RawCase, n4Channels?: string[]): SegmentationCase {
+  const options = {
+    pipeline: spec.pipeline,
+    outputShape: spec.outputShape,
+    ...(n4Channels ? { n4Channels } : {}),
+    ...(spec.glandMargin !== undefined ? { glandMargin: spec.glandMargin } : {}),
+  };
   return spec.dataset === 'brats' ? preprocessBratsCase(raw, options) : preprocessPicaiCase(raw, options);
 }
 

@@ -26,6 +26,7 @@ export function loadStudyModel(cellFile: string): StudyModel {
     pipeline: cell.protocol === 'authors-code' ? 'authors-code' : 'paper',
     outputShape: cell.spatialDims === 3 ? cell.training.inputShape.slice() : profile[dataset].inputShape.slice(),
     roiSize: cell.training.inputShape.slice(),
+    ...(dataset === 'picai' && profile.picai.glandMargin !== undefined ? { glandMargin: profile.picai.glandMargin } : {}),
     label: cell.cellId,
   };
 }
