@@ -95,7 +95,7 @@ export function agreementSentences(input: AgreementInput): string[] {
   }
 
   for (const ds of PAPER_VIEWS[5].datasets) {
-    const list = byTable(5).filter((c) => c.dataset.endsWith(ds));
+    const list = byTable(5).filter((c) => datasetBaseOf(c.dataset) === ds);
     let paperText = 'paper n/a';
     let paperBest = '';
     const has5 = metric === 'iou' || metric === 'dice';
@@ -111,7 +111,7 @@ export function agreementSentences(input: AgreementInput): string[] {
       paperText = `paper n/a (Table 5 gives IoU and Dice only)`;
     }
     const key = `${has5 ? metric : 'dice'}_mean`;
-    const t5 = input.tables.table5?.rows().filter((r) => String(r.dataset).endsWith(ds) && Number.isFinite(r[key])) ?? [];
+    const t5 = input.tables.table5?.rows().filter((r) => datasetBaseOf(String(r.dataset)) === ds && Number.isFinite(r[key])) ?? [];
     let oursBest = 'ours n/a';
     if (t5.length > 1 && has5) {
       const best = t5.reduce((a, b) => (b[key] > a[key] ? b : a));

@@ -312,7 +312,7 @@ export function tableChartOptions(id: PaperTableId, table: ReportTable): BarChar
   const flags = (r: Record<string, any>) =>
     r.loss === 'focal' || (!r.alphaVa && !r.gammaVa && !r.gammaMSa) ? 'FL' : [r.alphaVa && 'α', r.gammaVa && 'γva', r.gammaMSa && 'γmSa'].filter(Boolean).join('+');
   const panels = (['picai', 'brats'] as const).map((ds) => {
-    const sel = rows.filter((r) => String(r.dataset).endsWith(ds));
+    const sel = rows.filter((r) => datasetBaseOf(String(r.dataset)) === ds);
     return paperOursPanel(`Dice, ${ds === 'picai' ? 'PI-CAI' : 'BraTS'}`, sel, 'dice', flags, 84);
   });
   return { title, panels, yMax: 1, yLabel: 'Dice', colors: PAPER_OURS_COLORS };

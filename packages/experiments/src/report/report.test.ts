@@ -178,6 +178,13 @@ describe('buildReport', () => {
     assert.match(s[4], /^Table 5 \(PI-CAI\): .*paper 5\/5, ours 5\/5.*all three switches give the best Dice: paper yes, ours yes\.$/);
     assert.match(s[6], /^Figure 3 \(PI-CAI\): A-FL's Dice gain is larger for poor than for good boundary smoothness: paper yes \(\+13\.69 % vs \+5\.22 %\), ours yes/);
   });
+  it('reads picai-masks cells (real lesion shapes) as PI-CAI in every sentence', () => {
+    const masks = results.map((r) => (r.config.dataset === 'phantom-picai' ? { ...r, config: { ...r.config, dataset: 'picai-masks' as const } } : r));
+    const s = buildReport(masks, paper, { resamples: 100 }).agreement;
+    assert.match(s[0], /^Table 1 \(PI-CAI\): .*ours yes/);
+    assert.match(s[4], /^Table 5 \(PI-CAI\): .*paper 5\/5, ours 5\/5/);
+    assert.doesNotMatch(s.join('\n'), /n\/a \(no paired/);
+  });
   it('says "disagrees" when our direction is the opposite', () => {
     const flipped = results.map((r) =>
       r.config.loss === 'afl' && r.config.tables.includes(1) ? { ...r, cases: r.cases.map((k) => ({ ...k, dice: k.dice - 0.2 })) } : r,
