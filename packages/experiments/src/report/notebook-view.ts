@@ -182,10 +182,10 @@ export interface NotebookGallery {
 
 /**
  * Reads a gallery's pictures (when its results folder was given: `buildReport(…, { resultsDir })`). Pictures beyond
- * `maxBytes` of PNG in all (default 600 kB, so that a notebook stays under 1 MB) are left out, and the Markdown says so.
+ * `maxBytes` of PNG in all (default 450 kB: base64 makes it 600 kB, so that a notebook with its charts stays under 1 MiB) are left out, and the Markdown says so.
  */
 export function notebookGallery(gallery: TableGallery, options: { maxBytes?: number } = {}): NotebookGallery {
-  const maxBytes = options.maxBytes ?? 600_000;
+  const maxBytes = options.maxBytes ?? 450_000;
   const pictures: NotebookGallery['pictures'] = [];
   let bytes = 0;
   let leftOut = 0;
