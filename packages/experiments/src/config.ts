@@ -49,6 +49,30 @@ const GLAND_MARGIN = 16;
 /** The convergence criterion of the CPU profiles (see the quick profile for how it was chosen). */
 const CONVERGENCE: ConvergenceCriterion = { patience: 10, minDelta: 0.01, minEpochs: 15, floor: 0.05, window: 5 };
 
+/**
+ * A CPU profile: both phantoms at one input size (PI-CAI cropped to the gland, `picai-masks` likewise), 3-level models
+ * of base width 4, and the settings chosen on the baselines (see the quick profile): lr 0.05, output prior 0.01,
+ * training until converged within `epochs`.
+ */
+function cpuProfile(
+  name: ProfileName,
+  description: string,
+  o: { inputShape: number[]; cases: ProfileDataset['cases']; seeds: number; epochs: number },
+): ProfileSpec {
+  return {
+    name,
+    description,
+    picai: { name: 'phantom-picai', inputShape: [...o.inputShape], cases: { ...o.cases }, phantom: { fovMm: PICAI_FOV_MM }, glandMargin: GLAND_MARGIN },
+    brats: { name: 'phantom-brats', inputShape: [...o.inputShape], cases: { ...o.cases } },
+    spatialDims: 3,
+    modelSize: { baseChannels: 4, levels: 3 },
+    seeds: o.seeds,
+    overrides: { epochs: o.epochs, learningRate: 0.05 },
+    outputPrior: 0.01,
+    convergence: CONVERGENCE,
+  };
+}
+
 export const PROFILES: Record<ProfileName, ProfileSpec> = {
   smoke: {
     name: 'smoke',
@@ -80,18 +104,11 @@ export const PROFILES: Record<ProfileName, ProfileSpec> = {
    *   every few epochs) needs the moving mean and the patience not to be cut short. Limit 70 epochs (the budget).
    * - Input size and model width stay as they were (8 x 32 x 32, 4 channels doubling over 3 levels).
    */
-  quick: {
-    name: 'quick',
-    description: 'The built-in phantom datasets, small 3-D models trained to convergence (at most 70 epochs): every table and the figure on a 2-core laptop CPU in under 15 minutes.',
-    picai: { name: 'phantom-picai', inputShape: [8, 32, 32], cases: { train: 10, val: 6, test: 4 }, phantom: { fovMm: PICAI_FOV_MM }, glandMargin: GLAND_MARGIN },
-    brats: { name: 'phantom-brats', inputShape: [8, 32, 32], cases: { train: 10, val: 6, test: 4 } },
-    spatialDims: 3,
-    modelSize: { baseChannels: 4, levels: 3 },
-    seeds: 1,
-    overrides: { epochs: 70, learningRate: 0.05 },
-    outputPrior: 0.01,
-    convergence: CONVERGENCE,
-  },
+  quick: cpuProfile(
+    'quick',
+    'The built-in phantom datasets, small 3-D models trained to convergence (at most 70 epochs): every table and the figure on a 2-core laptop CPU in under 15 minutes.',
+    { inputShape: [8, 32, 32], cases: { train: 10, val: 6, test: 4 }, seeds: 1, epochs: 70 },
+  ),
   /**
    * The quick profile's settings (chosen as described there) with 3 seeds, larger inputs (8 x 40 x 40: 1.56x the
    * voxels), more validation cases and a limit of 100 epochs (at 40, 24 of the 78 cells were still improving), so
@@ -99,18 +116,11 @@ export const PROFILES: Record<ProfileName, ProfileSpec> = {
    * cells train on the real picai_labels lesion shapes (`picai-masks`, cropped to the gland box + 16 voxels), as its
    * committed results do.
    */
-  standard: {
-    name: 'standard',
-    description: 'Quick-profile settings with 3 seeds, 8 x 40 x 40 inputs and 8 validation cases, trained to convergence: the committed results (within 90 minutes on 2 cores).',
-    picai: { name: 'phantom-picai', inputShape: [8, 40, 40], cases: { train: 10, val: 8, test: 4 }, phantom: { fovMm: PICAI_FOV_MM }, glandMargin: GLAND_MARGIN },
-    brats: { name: 'phantom-brats', inputShape: [8, 40, 40], cases: { train: 10, val: 8, test: 4 } },
-    spatialDims: 3,
-    modelSize: { baseChannels: 4, levels: 3 },
-    seeds: 3,
-    overrides: { epochs: 100, learningRate: 0.05 },
-    outputPrior: 0.01,
-    convergence: CONVERGENCE,
-  },
+  standard: cpuProfile(
+    'standard',
+    'Quick-profile settings with 3 seeds, 8 x 40 x 40 inputs and 8 validation cases, trained to convergence: the committed results (within 90 minutes on 2 cores).',
+    { inputShape: [8, 40, 40], cases: { train: 10, val: 8, test: 4 }, seeds: 3, epochs: 100 },
+  ),
   paper: {
     name: 'paper',
     description: "The paper's data (PI-CAI 2022, BraTS 2018 from --picai/--brats folders), sizes and protocol, on a CUDA workstation.",

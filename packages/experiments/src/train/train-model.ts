@@ -133,8 +133,6 @@ interface CheckpointMeta {
   curve: EpochSummary[];
   bestEpoch: number;
   bestValDice: number;
-  /** Set when the convergence criterion stopped the run. */
-  converged?: boolean;
   optimizerStep: number;
   bufferPresent: boolean[];
   stepsPerEpoch: number | null;
@@ -246,7 +244,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   };
   let stepsThisCall = 0;
   const criterion = options.convergence;
-  for (; meta.epoch <= epochs && !meta.converged; ) {
+  const converged = () => criterion !== undefined && convergenceOf(meta.curve.map((c) => c.valDice), criterion).converged;
+  for (; meta.epoch <= epochs && !converged(); ) {
     const epoch = meta.epoch;
     let step = 0;
     for await (const batch of epochBatches(dataset, { batchSize, seed: deriveSeed(seed, epoch), augment })) {
@@ -308,7 +307,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       bestWeights = await readModelWeights(model);
       if (bestFile) writeTensorFile(bestFile, { epoch, valDice }, bestWeights);
     }
-    if (criterion && convergenceOf(meta.curve.map((c) => c.valDice), criterion).converged) meta.converged = true;
     meta.epoch = epoch + 1;
     meta.stepInEpoch = 0;
     meta.epochLossSum = 0;
@@ -325,6 +323,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     meanStepMs: meta.stepTimeSum / Math.max(meta.stepCount, 1),
     resumed,
     completed: true,
-    ...(criterion ? { converged: meta.converged === true } : {}),
+    ...(criterion ? { converged: converged() } : {}),
   };
 }
