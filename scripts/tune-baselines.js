@@ -1,76 +1,64 @@
 #!/usr/bin/env node
-// Trains the baseline losses (focal, CE, Dice) of one dataset/model at candidate settings and prints their
-// validation-Dice curves: how the quick and standard profiles' settings were chosen (never on A-FL's results).
-// Usage: node scripts/tune-baselines.js --dataset picai|brats --model unet --shape 8,32,32 --lr 0.5 --epochs 40
-//        [--base 4 --levels 3 --train 10 --val 6 --losses focal,ce,dice --seed 1]
+// Trains the baseline losses (focal, CE, Dice) of one dataset/model of a profile, exactly as its grid cells train
+// (same cases, split, augmentation, output prior and convergence criterion), at candidate settings, and prints their
+// validation-Dice curves: how the CPU profiles' settings were chosen (never on A-FL's results).
+// Usage: node scripts/tune-baselines.js --profile quick --dataset picai|brats --model resnet50-unet
+//        [--lr 0.05 --epochs 70 --patience 10 --min-epochs 15 --augment true|false --losses focal,ce,dice --seed 1
+//         --contrast lo,hi (PI-CAI phantom lesion contrast) --val N (validation cases) --picai-labels DIR (PI-CAI cells on the real masks, as the standard profile's results)]
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
 const dist = (p) => path.join(__dirname, '..', 'packages', 'experiments', 'dist', p);
 const { parseArgs } = require(dist('cli/parse-args'));
-const { initBackend } = require('@afl/backend');
-const { createModel } = require('@afl/models');
-const datasets = require('@afl/datasets');
-const { toSplitDataset } = require(dist('grid/cell-data'));
-const { modelOptionsFor } = require(dist('grid/model-options'));
-const { cellLoss } = require(dist('grid/cell-loss'));
-const { trainModel } = require(dist('train/train-model'));
-const { seedModelWeights, setOutputPrior } = require(dist('train/model-weights'));
+const { gridCells, PROFILES } = require(dist('config'));
+const { createEnvironment } = require(dist('grid/environment'));
+const { runCell } = require(dist('grid/run-cell'));
+
+const num = (v, fallback) => (v === undefined ? fallback : Number(v));
 
 async function main() {
   const { flags } = parseArgs(process.argv.slice(2));
-  const brats = flags.dataset === 'brats';
-  const shape = String(flags.shape ?? '8,32,32').split(',').map(Number);
+  const profile = String(flags.profile ?? 'quick');
+  const dataset = flags.dataset === 'brats' ? 'brats' : 'picai';
+  const model = String(flags.model ?? 'resnet50-unet');
   const losses = String(flags.losses ?? 'focal,ce,dice').split(',');
-  const model = String(flags.model ?? 'unet');
-  const seed = Number(flags.seed ?? 1);
-  const cases = { train: Number(flags.train ?? 10), val: Number(flags.val ?? 6) };
-  const size = { baseChannels: Number(flags.base ?? 4), levels: Number(flags.levels ?? 3) };
-  const info = await initBackend({ quiet: true });
-  const ds = flags['picai-labels'] ? datasets.createPicaiMasksDataset({
-    root: flags['picai-labels'],
-    shape,
-    seed: 2022,
-    margin: Number(flags.margin ?? 30),
-    cases: datasets.createPicaiMasksDataset({ root: flags['picai-labels'] }).caseIds.slice(0, cases.train + cases.val),
-    split: { val: cases.val, test: 0 },
-    cacheSize: cases.train + cases.val,
-  }) : datasets.createPhantomDataset({
-    kind: brats ? 'brain' : 'prostate',
-    cases: cases.train + cases.val,
-    shape,
-    seed: brats ? 2018 : 2022,
-    split: { val: cases.val, test: 0 },
-    cacheSize: cases.train + cases.val,
-    ...(flags.contrast ? { lesionContrast: String(flags.contrast).split(',').map(Number) } : {}),
-    ...(flags['tumour-radius'] ? { brain: { tumourRadiusMm: String(flags['tumour-radius']).split(',').map(Number) } } : {}),
-    ...(flags.fov ? { fovMm: String(flags.fov).split(',').map(Number) } : {}),
-    ...(flags['median-volume'] ? { lesionRanges: { medianVolumeMm3: Number(flags['median-volume']) } } : {}),
-  });
+  const seed = num(flags.seed, 1);
+  const spec = PROFILES[profile];
+  const overrides = {
+    ...(flags.lr !== undefined ? { learningRate: Number(flags.lr) } : {}),
+    ...(flags.epochs !== undefined ? { epochs: Number(flags.epochs) } : {}),
+    ...(flags.augment !== undefined ? { augment: flags.augment === 'true' } : {}),
+  };
+  if (flags.contrast !== undefined) spec.picai.phantom = { ...spec.picai.phantom, lesionContrast: String(flags.contrast).split(',').map(Number) };
+  if (flags.val !== undefined) for (const d of [spec.picai, spec.brats]) d.cases = { ...d.cases, val: Number(flags.val) };
+  const picaiLabels = flags['picai-labels'] ? String(flags['picai-labels']) : undefined;
+  const cells = gridCells({ profile, seeds: seed, overrides, picaiLabels: Boolean(picaiLabels), tables: [1, 2, 3, 4] }).filter(
+    (c) => c.seed === seed && c.model === model && !c.ablation && (dataset === 'brats') === c.dataset.endsWith('brats'),
+  );
+  const env = await createEnvironment({ profile, picaiLabels, quiet: true });
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-tune-'));
+  const setting = `lr ${cells[0]?.training.learningRate} epochs ${cells[0]?.training.epochs} augment ${cells[0]?.training.augment}`;
   for (const loss of losses) {
-    const cell = {
-      model,
-      loss,
-      spatialDims: 3,
-      training: { inputShape: shape, outChannels: 1 },
-    };
-    const net = createModel(model, modelOptionsFor(cell, ds.channels.length, size));
-    seedModelWeights(net, seed);
-    if (flags.prior) setOutputPrior(net, Number(flags.prior));
+    // the grid's own cell, or (a loss the grid does not train on this dataset, e.g. CE on BraTS) its FL cell's settings
+    const own = cells.find((c) => c.loss === loss);
+    const template = own ?? cells.find((c) => c.loss === 'focal');
+    if (!template) throw new Error(`no ${dataset} ${model} cell in profile ${profile}`);
+    const cell = own ?? { ...template, loss, cellId: `${template.cellId}-as-${loss}` };
+    if (spec.convergence && (flags.patience !== undefined || flags['min-epochs'] !== undefined)) {
+      const c = { ...spec.convergence, patience: num(flags.patience, spec.convergence.patience), minEpochs: num(flags['min-epochs'], spec.convergence.minEpochs) };
+      cell.training = { ...cell.training, convergence: c };
+    }
     const t0 = Date.now();
-    const r = await trainModel({
-      model: net,
-      dataset: toSplitDataset(ds, 3),
-      loss: cellLoss(cell),
-      epochs: Number(flags.epochs ?? 40),
-      seed,
-      augment: flags.augment === 'true',
-      optimizer: { learningRate: Number(flags.lr ?? 0.5), momentum: 0.9, nesterov: false, weightDecay: 1e-4 },
-    });
-    net.dispose();
+    const r = await runCell(cell, { ...env, outDir, overlays: false });
+    const val = r.cases.filter((c) => c.split === 'val' && c.dice !== null);
+    const dice = val.reduce((a, c) => a + c.dice, 0) / val.length;
     const s = ((Date.now() - t0) / 1000).toFixed(0);
-    console.log(`${info.backend} ${brats ? 'brats' : 'picai'} ${model} ${loss} lr ${flags.lr ?? 0.5} ${shape.join('x')} ${s}s ${r.meanStepMs.toFixed(0)}ms/step best ${r.bestValDice.toFixed(3)}@${r.bestEpoch}`);
+    console.log(`${env.backend} ${profile} ${cell.dataset} ${model} ${loss} ${setting} patience ${cell.training.convergence?.patience ?? '-'} min-epochs ${cell.training.convergence?.minEpochs ?? '-'}${flags.contrast ? ` contrast ${flags.contrast}` : ''}${flags.val ? ` val ${flags.val}` : ''}: ${s}s, ` +
+      `val Dice ${dice.toFixed(3)} (best epoch ${r.bestEpoch} of ${r.curve.length}, converged ${r.convergence?.converged ?? 'n/a'})`);
     console.log(`  dice ${r.curve.map((c) => c.valDice.toFixed(2)).join(' ')}`);
     console.log(`  loss ${r.curve.map((c) => c.trainLoss.toPrecision(2)).join(' ')}`);
   }
+  fs.rmSync(outDir, { recursive: true, force: true });
 }
 main().catch((e) => {
   console.error(e);

@@ -201,3 +201,21 @@ test('createPicaiMasksDataset: a smaller gland margin crops closer (the gland fi
   assert.ok(tight.gland > 1.3 * paper.gland, `gland share ${paper.gland.toFixed(3)} -> ${tight.gland.toFixed(3)}`);
   assert.ok(tight.lesion > paper.lesion, `lesion voxels ${paper.lesion} -> ${tight.lesion}`);
 });
+
+test('createPicaiMasksDataset: lesionContrast sets the range of the drawn contrast and how far the lesion stands out', { skip: shared.skip }, async () => {
+  const id = '10032_1000032';
+  const load = (lesionContrast?: readonly [number, number]) =>
+    createPicaiMasksDataset({ root: shared.path!, shape: [8, 40, 40], seed: 2, cases: [id], ...(lesionContrast ? { lesionContrast } : {}) }).getCase(id);
+  const byDefault = await load();
+  assert.equal(sha((await load([0.55, 1])).image), sha(byDefault.image), 'default range is [0.55, 1]');
+  const strong = await load([1, 1.5]);
+  const drawn = (c: SegmentationCase) => (c.meta as { contrast: number }).contrast;
+  assert.ok(drawn(byDefault) >= 0.55 && drawn(byDefault) <= 1, `default draw ${drawn(byDefault)}`);
+  assert.ok(drawn(strong) >= 1 && drawn(strong) <= 1.5, `[1, 1.5] draw ${drawn(strong)}`);
+  // the same uniform draw, mapped onto the other range
+  assert.ok(Math.abs((drawn(byDefault) - 0.55) / 0.45 - (drawn(strong) - 1) / 0.5) < 1e-9);
+  assert.equal(sha(strong.mask), sha(byDefault.mask));
+  const hbv = (c: SegmentationCase) => lesionMinusGland(c)[2];
+  assert.ok(hbv(strong) > hbv(byDefault), `HBV lesion - gland ${hbv(byDefault).toFixed(2)} -> ${hbv(strong).toFixed(2)}`);
+  assert.throws(() => createPicaiMasksDataset({ root: shared.path!, lesionContrast: [1, 0.5] }), /Error in createPicaiMasksDataset: lesionContrast must be \[lo, hi\] with 0 <= lo <= hi, got \[1,0.5\]/);
+});

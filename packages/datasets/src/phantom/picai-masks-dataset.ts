@@ -52,6 +52,11 @@ export interface PicaiMasksDatasetOptions {
    * `[x, y, z]`). Default 30, the paper's; smaller crops closer to the gland (more voxels on it at a small `shape`).
    */
   margin?: number | readonly number[];
+  /**
+   * Range of the per-case lesion contrast: 0 = the gland's intensities, 1 = the full lesion intensities (T2W/ADC dark,
+   * HBV bright), above 1 = beyond them. Default `[0.55, 1]`, as the prostate phantom.
+   */
+  lesionContrast?: readonly [number, number];
 }
 
 /** Where one root keeps its masks. */
@@ -154,7 +159,7 @@ function softEdges(mask: Uint8Array, dims: readonly number[]): Float32Array {
  * Simulated bpMRI channels (t2w, adc, hbv; raw, roughly 0 .. 1.2 as the prostate phantom) around a given lesion mask
  * and gland mask on a `[D, H, W]` grid: textured background, a gland mixing peripheral- and transition-zone
  * intensities through a smooth random field, the lesion dark on T2W and ADC and bright on HBV with a per-case contrast
- * drawn in [0.55, 1] relative to the gland around it, a log-polynomial bias field per channel and Rician noise
+ * drawn in `lesionContrast` (default [0.55, 1]) relative to the gland around it, a log-polynomial bias field per channel and Rician noise
  * (sigma drawn in [0.01, 0.04]). Same seed, same bytes. Returns the interleaved `[D, H, W, 3]` image and what was drawn.
  */
 export function simulateBpmriAroundMasks(
@@ -162,13 +167,18 @@ export function simulateBpmriAroundMasks(
   gland: Uint8Array,
   dims: readonly number[],
   seed: number,
+  lesionContrast: readonly [number, number] = [0.55, 1],
 ): { image: Float32Array; contrast: number; noise: number } {
+  const [lo, hi] = lesionContrast;
+  if (!(lo >= 0 && hi >= lo)) {
+    throw new Error(`Error in simulateBpmriAroundMasks: lesionContrast must be [lo, hi] with 0 <= lo <= hi, got ${JSON.stringify(lesionContrast)}.`);
+  }
   const n = dims[0] * dims[1] * dims[2];
   const rng = createRng(deriveSeed(seed, 'picai-masks-anatomy'));
   const bgTexture = smoothRandomField(rng, dims, [3, 5, 5], 0.08);
   const zoneMix = smoothRandomField(rng, dims, [3, 4, 4], 1);
   const glandTexture = smoothRandomField(rng, dims, [4, 8, 8], 0.06);
-  const contrast = rng.uniform(0.55, 1);
+  const contrast = rng.uniform(lo, hi);
   const noise = rng.uniform(0.01, 0.04);
   const g = softEdges(gland, dims);
   const l = softEdges(lesion, dims);
@@ -215,6 +225,10 @@ export function createPicaiMasksDataset(options: PicaiMasksDatasetOptions): Data
   if (dhw.length !== 3 || dhw.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`Error in ${fn}: shape must be 3 positive integers [D, H, W], got [${dhw.join(', ')}].`);
   const seed = options.seed ?? 0;
   const normalize = options.normalize ?? 'paper';
+  const lc = options.lesionContrast;
+  if (lc && !(lc.length === 2 && lc[0] >= 0 && lc[1] >= lc[0])) {
+    throw new Error(`Error in ${fn}: lesionContrast must be [lo, hi] with 0 <= lo <= hi, got ${JSON.stringify(lc)}.`);
+  }
   const layout = detectPicaiMasksLayout(options.root);
   const ext = /\.nii(\.gz)?$/;
   const files = new Map<string, string>();
@@ -240,7 +254,7 @@ export function createPicaiMasksDataset(options: PicaiMasksDatasetOptions): Data
       const [lesionVol, glandVol] = await Promise.all([readVolume(path.join(layout.lesionDir, file)), readVolume(glandFile)]);
       const cropped = paperCropLabels(lesionVol, glandVol, dhw, options.margin ?? 30);
       const c = volumesToCase(id, [...PROSTATE_CHANNELS], [cropped.gland, cropped.gland, cropped.gland], cropped.label, cropped.gland);
-      const sim = simulateBpmriAroundMasks(c.mask, c.organ!, c.shape, deriveSeed(seed, 'picai-masks', id));
+      const sim = simulateBpmriAroundMasks(c.mask, c.organ!, c.shape, deriveSeed(seed, 'picai-masks', id), options.lesionContrast);
       normalizeChannels(sim.image, 3, normalize);
       const voxelMm3 = (v: Volume): number => v.spacing[0] * v.spacing[1] * v.spacing[2];
       const count = (d: ArrayLike<number>): number => {

@@ -30,12 +30,13 @@ export function toSplitDataset(ds: Dataset, spatialDims: 2 | 3): SplitDataset {
 
 /**
  * `picai-masks` at the profile's size: the first `train + val + test` masks of the root (sorted by case id; all of
- * them when there are fewer), split with the dataset seed 2022 as the phantom is.
+ * them when there are fewer), split with the dataset seed 2022 as the phantom is, with the phantom's lesion contrast.
  */
 async function picaiMasksData(cell: Cell, spec: ProfileSpec['picai'], folders: DataFolders): Promise<CellData> {
   if (!folders.picaiLabels) throw new Error(`Error in createCellData: cell ${cell.cellId} needs the picai_labels masks: pass --picai-labels DIR.`);
   const wanted = spec.cases.train + spec.cases.val + spec.cases.test;
-  const common = { root: folders.picaiLabels, shape: spec.inputShape, seed: 2022, margin: spec.glandMargin };
+  const lesionContrast = spec.phantom?.lesionContrast;
+  const common = { root: folders.picaiLabels, shape: spec.inputShape, seed: 2022, margin: spec.glandMargin, ...(lesionContrast ? { lesionContrast } : {}) };
   const all = datasets.createPicaiMasksDataset(common);
   const ids = all.caseIds.slice(0, wanted);
   const scale = ids.length / wanted;
