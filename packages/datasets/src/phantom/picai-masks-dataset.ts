@@ -10,6 +10,7 @@ import { resizeVolume } from '../preprocess/resize';
 import { createRng, deriveSeed } from '../random';
 import type { SegmentationCase } from '../segmentation-case';
 import type { Volume } from '../volume';
+import { checkLesionContrast } from './lesion-contrast';
 import { PROSTATE_CHANNELS } from './prostate-phantom';
 import { addRicianNoise, polynomialBiasField, smoothRandomField } from './smooth-field';
 
@@ -167,12 +168,9 @@ export function simulateBpmriAroundMasks(
   gland: Uint8Array,
   dims: readonly number[],
   seed: number,
-  lesionContrast: readonly [number, number] = [0.55, 1],
+  lesionContrast?: readonly [number, number],
 ): { image: Float32Array; contrast: number; noise: number } {
-  const [lo, hi] = lesionContrast;
-  if (!(lo >= 0 && hi >= lo)) {
-    throw new Error(`Error in simulateBpmriAroundMasks: lesionContrast must be [lo, hi] with 0 <= lo <= hi, got ${JSON.stringify(lesionContrast)}.`);
-  }
+  const [lo, hi] = checkLesionContrast('simulateBpmriAroundMasks', lesionContrast);
   const n = dims[0] * dims[1] * dims[2];
   const rng = createRng(deriveSeed(seed, 'picai-masks-anatomy'));
   const bgTexture = smoothRandomField(rng, dims, [3, 5, 5], 0.08);
@@ -225,10 +223,7 @@ export function createPicaiMasksDataset(options: PicaiMasksDatasetOptions): Data
   if (dhw.length !== 3 || dhw.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`Error in ${fn}: shape must be 3 positive integers [D, H, W], got [${dhw.join(', ')}].`);
   const seed = options.seed ?? 0;
   const normalize = options.normalize ?? 'paper';
-  const lc = options.lesionContrast;
-  if (lc && !(lc.length === 2 && lc[0] >= 0 && lc[1] >= lc[0])) {
-    throw new Error(`Error in ${fn}: lesionContrast must be [lo, hi] with 0 <= lo <= hi, got ${JSON.stringify(lc)}.`);
-  }
+  checkLesionContrast(fn, options.lesionContrast);
   const layout = detectPicaiMasksLayout(options.root);
   const ext = /\.nii(\.gz)?$/;
   const files = new Map<string, string>();

@@ -1,5 +1,6 @@
 import { createRng, deriveSeed, type Rng } from '../random';
 import type { SegmentationCase } from '../segmentation-case';
+import { checkLesionContrast } from './lesion-contrast';
 import { phantomGrid } from './phantom-grid';
 import { paintEllipsoid, randomRadialTerms, type PerturbedEllipsoid } from './perturbed-ellipsoid';
 import { DEFAULT_LESION_RANGES, sampleLesionParameters, type LesionParameterRanges, type LesionParameters } from './lesion-parameters';
@@ -77,10 +78,7 @@ export function generateProstatePhantom(options: ProstatePhantomOptions): Segmen
   const edge = Math.max(0.5, (spacing[1] + spacing[2]) / 2);
   const rng = createRng(deriveSeed(options.seed, 'prostate-anatomy'));
   const ranges = { ...DEFAULT_LESION_RANGES, ...options.lesionRanges };
-  const contrastRange = options.lesionContrast ?? [0.55, 1];
-  if (!(contrastRange[0] >= 0 && contrastRange[1] >= contrastRange[0])) {
-    throw new Error(`Error in ${fn}: lesionContrast must be [lo, hi] with 0 <= lo <= hi, got ${JSON.stringify(contrastRange)}.`);
-  }
+  const contrastRange = checkLesionContrast(fn, options.lesionContrast);
 
   const image = new Float32Array(n * 3);
   const bgTexture = smoothRandomField(rng, dims, [3, 5, 5], 0.08);

@@ -14,10 +14,10 @@ describe('createCellData', () => {
     const profile = PROFILES.standard;
     const cell = gridCells({ profile: 'standard', picaiLabels: true }).find((c) => c.dataset === 'picai-masks' && c.loss === 'focal');
     assert.ok(cell);
-    const data = await createCellData(cell, profile, { picaiLabels: path.join(SHARED!, 'picai-labels') });
+    const root = path.join(SHARED!, 'picai-labels');
+    const data = await createCellData(cell, profile, { picaiLabels: root });
     const [lo, hi] = profile.picai.phantom!.lesionContrast!;
     assert.ok(lo >= 1 && hi > lo, `the CPU profiles' range is [${lo}, ${hi}]`);
-    const root = path.join(SHARED!, 'picai-labels');
     const direct = (lesionContrast?: readonly [number, number]) =>
       createPicaiMasksDataset({ root, shape: profile.picai.inputShape, seed: 2022, margin: profile.picai.glandMargin, ...(lesionContrast ? { lesionContrast } : {}) });
     let cases = 0;
