@@ -9,8 +9,8 @@ import type { CellResult } from './results/result-schema';
 
 const CLI = path.join(__dirname, 'cli.js');
 
-function afl(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, AFL_BACKEND: process.env.AFL_BACKEND ?? 'wasm' } });
+function afl(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, AFL_BACKEND: process.env.AFL_BACKEND ?? 'wasm', ...env } });
 }
 
 describe('afl CLI', () => {
@@ -39,6 +39,28 @@ describe('afl CLI', () => {
     const rep = afl(['report', '--out', out]);
     assert.equal(rep.status, 0);
     assert.match(rep.stdout, /Table 4/);
+
+    // The same cells in 2 worker processes give the same numbers as the in-process run, at the same native thread
+    // count (OpenBLAS's products change in their last bits with it).
+    const parallel = fs.mkdtempSync(path.join(os.tmpdir(), 'afl-workers-'));
+    const threads = String(Math.min(8, os.availableParallelism()));
+    const w = afl(['grid', '--profile', 'smoke', '--out', parallel, '--workers', '2', '--only', '0,1,16'], { AFL_THREADS: threads });
+    assert.equal(w.status, 0, w.stderr.slice(-3000));
+    assert.match(w.stderr, /3 of 26 cells pending; running them in 2 worker process\(es\)/);
+    assert.ok(w.stderr.includes(`(in each of 2 worker(s), AFL_THREADS=${threads})`), w.stderr.slice(0, 2000));
+    assert.match(w.stderr, /\[3\/3, [\d.]+ min\] \S+ done in/);
+    assert.match(w.stderr, /3 cells run, 0 already done, 0 failed, 26 in the grid/);
+    const inProcess = new Map(results.map((r) => [r.cellId, r]));
+    const workerFiles = fs.readdirSync(path.join(parallel, 'cells')).filter((f) => f.endsWith('.json'));
+    assert.equal(workerFiles.length, 3);
+    for (const f of workerFiles) {
+      const r = JSON.parse(fs.readFileSync(path.join(parallel, 'cells', f), 'utf8')) as CellResult;
+      const ref = inProcess.get(r.cellId);
+      assert.ok(ref, r.cellId);
+      const numbers = (x: CellResult) => x.curve.map((e) => [e.trainLoss, e.valDice]);
+      assert.deepEqual(numbers(r), numbers(ref), `${r.cellId}: per-epoch loss and Dice`);
+      assert.deepEqual(r.cases.map((c) => c.dice), ref.cases.map((c) => c.dice), `${r.cellId}: case Dice`);
+    }
   });
 
   const labels = sharedForTest('data', 'picai-labels');
@@ -69,6 +91,8 @@ describe('afl CLI', () => {
       [['grid', '--profile', 'huge'], /--profile must be one of smoke, quick, standard, paper, got "huge"/],
       [['grid', '--profile', 'quick', '--tables', '7'], /--tables takes a comma-separated list/],
       [['grid', '--profile', 'paper'], /needs --picai DIR and\/or --brats DIR/],
+      [['grid', '--profile', 'smoke', '--workers', '0'], /--workers must be an integer >= 1, got "0"/],
+      [['grid', '--profile', 'smoke', '--workers', '2', '--only', '99', '--out', os.tmpdir()], /--only 99: the grid's cells are 0\.\.25/],
       [['grid', '--profile', 'paper', '--picai', '/no/such/dir'], /--picai \/no\/such\/dir: no such folder/],
       [['train', '--model', 'vnet', '--loss', 'afl'], /--model must be one of/],
       [['report', '--out', '/no/such/results'], /has no cells\/ folder/],

@@ -7,7 +7,7 @@ import { checkFlags, choiceFlag, intFlag, numberFlag, parseArgs, ParsedArgs, str
 import { createEnvironment } from './grid/environment';
 import { pendingCells, runGrid, writeCellList } from './grid/run-grid';
 import { emitSlurm } from './grid/emit-slurm';
-import { runLocalWorkers } from './grid/local-workers';
+import { autoWorkers, runLocalWorkers } from './grid/local-workers';
 import { CellInterruptedError } from './grid/run-cell';
 import { cellIdOf } from './config';
 import { Cell, runCell, resultPath } from './grid/run-cell';
@@ -57,6 +57,42 @@ async function report(outDir: string, expected?: Cell[], metrics: 'hard' | 'soft
   for (const f of r.written) log(`  ${f}`);
 }
 
+/** `--workers K` or `--workers auto` (one per core, see autoWorkers); undefined when absent. */
+function workersFlag(parsed: ParsedArgs): ((pending: number) => number) | undefined {
+  if (parsed.flags.workers === 'auto') return (pending) => autoWorkers(pending);
+  const k = intFlag(parsed, 'workers');
+  return k === undefined ? undefined : () => k;
+}
+
+/** Runs the pending cells in worker processes, then writes the report; fails naming the cells that failed. */
+async function runWorkers(outDir: string, cells: Cell[], pending: number[], workers: number, args: string[]): Promise<void> {
+  const finishedBefore = cells.length - pendingCells(outDir, cells).length;
+  log(`${pending.length} of ${cells.length} cells pending; running them in ${workers} worker process(es); results in ${path.resolve(outDir)}`);
+  const status = createStatusLine();
+  const { failed, seconds } = await runLocalWorkers({ outDir, pending, workers, args, log: (l) => { status.clear(); log(l); }, status: status.draw });
+  status.clear();
+  log(`\n${pending.length - failed.length} cells run, ${finishedBefore} already done, ${failed.length} failed, ${cells.length} in the grid; ${(seconds / 60).toFixed(1)} min`);
+  await report(outDir, cells);
+  if (failed.length) throw new Error(`${failed.length} cell(s) failed: ${failed.join(', ')} (see the log lines above; finished cells are kept, run the same command again to retry)`);
+}
+
+/** One line redrawn in place on a terminal (nothing when stderr is not one). */
+function createStatusLine(stream: NodeJS.WriteStream = process.stderr): { draw: (line: string) => void; clear: () => void } {
+  let drawn = false;
+  return {
+    draw(line) {
+      if (!stream.isTTY) return;
+      const columns = stream.columns || 80;
+      stream.write(`\r${line.length > columns - 1 ? line.slice(0, columns - 1) : line}\x1b[K`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
 async function gridCommand(parsed: ParsedArgs): Promise<void> {
   checkFlags('grid', parsed, ['profile', 'tables', 'seeds', 'protocol', 'epochs', 'lr', 'out', 'backend', 'picai', 'brats', 'picai-labels', 'only', 'list', 'help',
     'emit', 'workers', 'partition', 'gpus', 'time', 'mem', 'max-parallel', 'cpus-per-task']);
@@ -85,6 +121,7 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
     return;
   }
   const emit = choiceFlag(parsed, 'emit', ['slurm', 'local'] as const);
+  const workers = workersFlag(parsed);
   const backend = choiceFlag(parsed, 'backend', BACKENDS);
   const passThrough = [...(backend ? ['--backend', backend] : []), ...(picai ? ['--picai', path.resolve(picai)] : []), ...(brats ? ['--brats', path.resolve(brats)] : []),
     ...(picaiLabels ? ['--picai-labels', path.resolve(picaiLabels)] : [])];
@@ -109,12 +146,16 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
       log(`then: afl report --out ${options.outDir}`);
       return;
     }
-    const workers = intFlag(parsed, 'workers') ?? 1;
-    log(`${pending.length} of ${cells.length} cells pending; running them in ${workers} worker process(es)`);
-    const failed = await runLocalWorkers({ outDir: options.outDir, pending, workers, args: passThrough, log });
-    await report(options.outDir, cells);
-    if (failed.length) throw new Error(`${failed.length} cell(s) failed: ${failed.join(', ')} (see the log lines above)`);
-    return;
+    return runWorkers(options.outDir, cells, pending, workers?.(pending.length) ?? 1, passThrough);
+  }
+  if (workers) {
+    const cells = gridCells(options);
+    const outside = options.only?.find((i) => !cells[i]);
+    if (outside !== undefined) throw new UsageError(`--only ${outside}: the grid's cells are 0..${cells.length - 1}`);
+    writeCellList(options.outDir, cells);
+    const pending = pendingCells(options.outDir, cells).filter((i) => !options.only || options.only.includes(i));
+    log(`afl grid --profile ${profile}: ${PROFILES[profile].description}`);
+    return runWorkers(options.outDir, cells, pending, workers(pending.length), passThrough);
   }
   const env = await createEnvironment({ profile, backend, picai, brats, picaiLabels });
   const progress = createProgressReporter();

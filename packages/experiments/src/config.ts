@@ -120,6 +120,10 @@ export const PROFILES: Record<ProfileName, ProfileSpec> = {
    *   stopped it at epoch 18 (Dice 0.29); at least 30 epochs let it climb to 0.56 and converge at epoch 44 (CE and
    *   Dice on BraTS stop at epochs 32 and 34 with Dice 0.62 and 0.71 either way). Chosen: `minEpochs` 30, for both
    *   CPU profiles (the standard profile was re-run with it).
+   * - Time: 13.2 min one cell after another in one process, 16-19 min while the machine ran slower. `npm start` runs
+   *   the cells in one worker process per core with one native thread each (`afl grid --workers auto`), 8.1 min on 2
+   *   cores; the settings above are unchanged. The thread count changes the last bits of some float sums, and the
+   *   single-seed cells amplify that (median 0.028 Dice between the two runs): read the standard profile.
    */
   quick: cpuProfile(
     'quick',

@@ -46,7 +46,10 @@ Options:
   --list              print the cells and exit
   --emit slurm        write <out>/cells.json, pending.json and afl-grid.sbatch (a job array, one task per pending
                       cell, requeued with its checkpoint on preemption or time limit) instead of running
-  --emit local        run the pending cells in --workers K processes on this machine (e.g. one per GPU)
+  --workers K|auto    run the pending cells in K processes on this machine (auto: one per core, at most 8), each
+                      with AFL_THREADS = cores / K; the CPU profiles' small models gain nothing from a second
+                      thread, so on 2 cores --workers 2 halves the wall time (npm start uses auto)
+  --emit local        the same as --workers (default 1 there; e.g. one per GPU)
   --partition P, --gpus N, --time HH:MM:SS, --mem 32G, --max-parallel M, --cpus-per-task N   (--emit slurm)
 `,
   'run-cell': `Usage: afl run-cell --index N --out DIR [--backend NAME] [--picai DIR] [--brats DIR] [--picai-labels DIR]
