@@ -65,8 +65,7 @@ function workersFlag(parsed: ParsedArgs): ((pending: number) => number) | undefi
 }
 
 /** Runs the pending cells in worker processes, then writes the report; fails naming the cells that failed. */
-async function runWorkers(outDir: string, cells: Cell[], pending: number[], workers: number, args: string[]): Promise<void> {
-  const finishedBefore = cells.length - pendingCells(outDir, cells).length;
+async function runWorkers(outDir: string, cells: Cell[], pending: number[], finishedBefore: number, workers: number, args: string[]): Promise<void> {
   log(`${pending.length} of ${cells.length} cells pending; running them in ${workers} worker process(es); results in ${path.resolve(outDir)}`);
   const status = createStatusLine();
   const { failed, seconds } = await runLocalWorkers({ outDir, pending, workers, args, log: (l) => { status.clear(); log(l); }, status: status.draw });
@@ -125,37 +124,35 @@ async function gridCommand(parsed: ParsedArgs): Promise<void> {
   const backend = choiceFlag(parsed, 'backend', BACKENDS);
   const passThrough = [...(backend ? ['--backend', backend] : []), ...(picai ? ['--picai', path.resolve(picai)] : []), ...(brats ? ['--brats', path.resolve(brats)] : []),
     ...(picaiLabels ? ['--picai-labels', path.resolve(picaiLabels)] : [])];
-  if (emit) {
+  if (emit === 'slurm') {
     const cells = gridCells(options);
     writeCellList(options.outDir, cells);
     const pending = pendingCells(options.outDir, cells);
-    if (emit === 'slurm') {
-      const { script } = emitSlurm({
-        outDir: options.outDir,
-        pending,
-        profile,
-        partition: stringFlag(parsed, 'partition'),
-        gpus: intFlag(parsed, 'gpus', 0),
-        time: stringFlag(parsed, 'time'),
-        mem: stringFlag(parsed, 'mem'),
-        maxParallel: intFlag(parsed, 'max-parallel'),
-        cpusPerTask: intFlag(parsed, 'cpus-per-task'),
-        runCellArgs: passThrough,
-      });
-      log(`${pending.length} of ${cells.length} cells pending; submit with: sbatch ${script}`);
-      log(`then: afl report --out ${options.outDir}`);
-      return;
-    }
-    return runWorkers(options.outDir, cells, pending, workers?.(pending.length) ?? 1, passThrough);
+    const { script } = emitSlurm({
+      outDir: options.outDir,
+      pending,
+      profile,
+      partition: stringFlag(parsed, 'partition'),
+      gpus: intFlag(parsed, 'gpus', 0),
+      time: stringFlag(parsed, 'time'),
+      mem: stringFlag(parsed, 'mem'),
+      maxParallel: intFlag(parsed, 'max-parallel'),
+      cpusPerTask: intFlag(parsed, 'cpus-per-task'),
+      runCellArgs: passThrough,
+    });
+    log(`${pending.length} of ${cells.length} cells pending; submit with: sbatch ${script}`);
+    log(`then: afl report --out ${options.outDir}`);
+    return;
   }
-  if (workers) {
+  if (emit === 'local' || workers) {
     const cells = gridCells(options);
     const outside = options.only?.find((i) => !cells[i]);
     if (outside !== undefined) throw new UsageError(`--only ${outside}: the grid's cells are 0..${cells.length - 1}`);
     writeCellList(options.outDir, cells);
-    const pending = pendingCells(options.outDir, cells).filter((i) => !options.only || options.only.includes(i));
+    const pending = pendingCells(options.outDir, cells);
+    const selected = options.only ? pending.filter((i) => options.only!.includes(i)) : pending;
     log(`afl grid --profile ${profile}: ${PROFILES[profile].description}`);
-    return runWorkers(options.outDir, cells, pending, workers(pending.length), passThrough);
+    return runWorkers(options.outDir, cells, selected, cells.length - pending.length, workers?.(selected.length) ?? 1, passThrough);
   }
   const env = await createEnvironment({ profile, backend, picai, brats, picaiLabels });
   const progress = createProgressReporter();

@@ -223,7 +223,7 @@ export function createPicaiMasksDataset(options: PicaiMasksDatasetOptions): Data
   if (dhw.length !== 3 || dhw.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`Error in ${fn}: shape must be 3 positive integers [D, H, W], got [${dhw.join(', ')}].`);
   const seed = options.seed ?? 0;
   const normalize = options.normalize ?? 'paper';
-  checkLesionContrast(fn, options.lesionContrast);
+  const lesionContrast = checkLesionContrast(fn, options.lesionContrast);
   const layout = detectPicaiMasksLayout(options.root);
   const ext = /\.nii(\.gz)?$/;
   const files = new Map<string, string>();
@@ -249,7 +249,7 @@ export function createPicaiMasksDataset(options: PicaiMasksDatasetOptions): Data
       const [lesionVol, glandVol] = await Promise.all([readVolume(path.join(layout.lesionDir, file)), readVolume(glandFile)]);
       const cropped = paperCropLabels(lesionVol, glandVol, dhw, options.margin ?? 30);
       const c = volumesToCase(id, [...PROSTATE_CHANNELS], [cropped.gland, cropped.gland, cropped.gland], cropped.label, cropped.gland);
-      const sim = simulateBpmriAroundMasks(c.mask, c.organ!, c.shape, deriveSeed(seed, 'picai-masks', id), options.lesionContrast);
+      const sim = simulateBpmriAroundMasks(c.mask, c.organ!, c.shape, deriveSeed(seed, 'picai-masks', id), lesionContrast);
       normalizeChannels(sim.image, 3, normalize);
       const voxelMm3 = (v: Volume): number => v.spacing[0] * v.spacing[1] * v.spacing[2];
       const count = (d: ArrayLike<number>): number => {

@@ -96,8 +96,9 @@ export async function runLocalWorkers(options: LocalWorkerOptions): Promise<Loca
       };
       for (const stream of [child.stdout, child.stderr]) {
         let rest = '';
-        stream.on('data', (d: Buffer) => {
-          const lines = (rest + d.toString()).split(/\r|\n/);
+        stream.setEncoding('utf8'); // a character split across two chunks stays whole
+        stream.on('data', (d: string) => {
+          const lines = (rest + d).split(/\r|\n/);
           rest = lines.pop() ?? '';
           for (const l of lines) if (l.trim()) onLine(l);
         });
